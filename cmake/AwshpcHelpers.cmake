@@ -1,0 +1,35 @@
+# Shared build settings and the two helpers every module uses:
+#   awshpc_module(NAME SOURCES ... DEPS ...)  -> static library awshpc_<NAME>
+#   awshpc_test(NAME SOURCES ... DEPS ...)    -> GoogleTest binary registered with ctest
+
+add_library(awshpc_options INTERFACE)
+target_include_directories(awshpc_options INTERFACE ${PROJECT_SOURCE_DIR}/include)
+# Warnings are errors everywhere: reviews stay about substance.
+target_compile_options(awshpc_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Werror)
+if(AWSHPC_SANITIZE)
+  target_compile_options(awshpc_options INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(awshpc_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+function(awshpc_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(awshpc_${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(awshpc_${name} PUBLIC awshpc_options ${ARG_DEPS})
+endfunction()
+
+function(awshpc_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT AWSHPC_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE awshpc_options ${ARG_DEPS} GTest::gtest GTest::gmock
+                        GTest::gtest_main)
+  # Tests get the source tree so they can read test data and bundled apps.
+  target_compile_definitions(${name} PRIVATE
+    AWSHPC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" AWSHPC_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()

@@ -1,0 +1,33 @@
+#include "awshpc/core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace awshpc {
+namespace {
+
+TEST(TextTest, EditDistance) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("mpi", "mpi"), 0u);
+}
+
+TEST(TextTest, ClosestMatchSuggestsOnlyPlausibleTypos) {
+  const std::vector<std::string> keys = {"parameters", "resources", "command", "variants"};
+  EXPECT_EQ(ClosestMatch("paramters", keys), "parameters");
+  EXPECT_EQ(ClosestMatch("comand", keys), "command");
+  EXPECT_EQ(ClosestMatch("zebra", keys), "");
+}
+
+TEST(TextTest, JoinOr) {
+  EXPECT_EQ(JoinOr({"serial", "openmp", "mpi", "gpu"}), "serial, openmp, mpi or gpu");
+  EXPECT_EQ(JoinOr({"a"}), "a");
+}
+
+TEST(TextTest, QuoteForMessageEscapesControlCharacters) {
+  EXPECT_EQ(QuoteForMessage("a\nb"), "\"a\\nb\"");
+  EXPECT_EQ(QuoteForMessage(std::string("x\0y", 3)), "\"x\\x00y\"");
+  EXPECT_EQ(QuoteForMessage("$(id)"), "\"$(id)\"");
+}
+
+}  // namespace
+}  // namespace awshpc
