@@ -1,0 +1,54 @@
+// File: test_util.hpp
+// Helpers for the aws module's tests only: temporary directories, free loopback ports, and
+// child processes (python helpers, moto_server) started and stopped by PID.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace awshpc::aws::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/name and returns the full path.
+  std::string Write(const std::string& name, const std::string& content, int mode = 0644) const;
+
+ private:
+  std::string path_;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreeLoopbackPort();
+
+// True if `program` is found in PATH.
+bool HaveProgram(const std::string& program);
+
+// A background process started from argv, killed (SIGTERM, then SIGKILL) by PID on destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Waits until something accepts TCP connections on 127.0.0.1:port; false after `timeout_ms`.
+bool WaitForPort(int port, int timeout_ms);
+
+// Path of a file in the source tree, e.g. SourcePath("tests/tools/botocore_sign.py").
+std::string SourcePath(const std::string& relative);
+
+}  // namespace awshpc::aws::testing
