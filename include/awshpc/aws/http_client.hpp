@@ -60,10 +60,13 @@ struct HttpClientOptions {
   // A transfer whose speed stays under 1 byte/s this long is abandoned (a read timeout that does
   // not cap long, healthy downloads).
   std::chrono::milliseconds read_timeout{60'000};
+  // Whole-request limit; 0 = none (a 100 GB download may take hours).
+  std::chrono::milliseconds request_timeout{0};
   bool verify_tls = true;
   std::string ca_bundle;  // AWS_CA_BUNDLE; empty = the system store
-  // Proxies; empty = taken from HTTPS_PROXY/HTTP_PROXY/NO_PROXY by libcurl itself.
-  std::string proxy;
+  // Proxy URLs per target scheme, empty = direct; `no_proxy` is a comma list of hosts/domains.
+  std::string http_proxy;
+  std::string https_proxy;
   std::string no_proxy;
 };
 

@@ -1,0 +1,36 @@
+// File: environment.hpp
+// Read access to environment variables behind an interface, so the credential chain, region and
+// endpoint resolution can be tested without touching the real process environment.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awshpc::aws {
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  // The value, or nullopt when unset. An empty value counts as unset, as in the AWS SDKs.
+  virtual std::optional<std::string> Get(std::string_view name) const = 0;
+
+  // The real process environment.
+  static const Environment& System();
+};
+
+// A fixed set of variables, for tests.
+class MapEnvironment final : public Environment {
+ public:
+  MapEnvironment() = default;
+  explicit MapEnvironment(std::map<std::string, std::string, std::less<>> vars)
+      : vars_(std::move(vars)) {}
+  std::optional<std::string> Get(std::string_view name) const override;
+  void Set(std::string name, std::string value) { vars_[std::move(name)] = std::move(value); }
+
+ private:
+  std::map<std::string, std::string, std::less<>> vars_;
+};
+
+}  // namespace awshpc::aws
