@@ -1,0 +1,104 @@
+// File: schema_test.cpp
+// The JSON schema is valid JSON, embedded byte for byte, and agrees with the loader's key tables;
+// the bundled apps load without diagnostics.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "awshpc/spec/app_spec.hpp"
+#include "awshpc/spec/loader.hpp"
+#include "awshpc/spec/schema.hpp"
+
+namespace awshpc::spec {
+namespace {
+
+using ::testing::UnorderedElementsAreArray;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+nlohmann::json Schema() { return nlohmann::json::parse(AppSchemaJson()); }
+
+TEST(SchemaTest, EmbeddedSchemaIsTheCommittedFile) {
+  EXPECT_EQ(AppSchemaJson(), ReadFile(AWSHPC_SOURCE_DIR "/schema/app.schema.json"));
+}
+
+TEST(SchemaTest, IsDraft202012WithClosedObjects) {
+  const nlohmann::json schema = Schema();
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  EXPECT_EQ(schema["additionalProperties"], false);
+  EXPECT_EQ(schema["properties"]["apiVersion"]["const"], std::string(kApiVersion));
+}
+
+TEST(SchemaTest, PropertyNamesAgreeWithTheLoader) {
+  const nlohmann::json schema = Schema();
+  for (const KeyTable& table : LoaderKeyTables()) {
+    SCOPED_TRACE(std::string(table.section));
+    const nlohmann::json& node =
+        schema.at(nlohmann::json::json_pointer(std::string(table.schema_pointer)));
+    EXPECT_EQ(node.at("additionalProperties"), false);
+    std::vector<std::string> names;
+    for (const auto& [name, unused] : node.at("properties").items()) names.push_back(name);
+    EXPECT_THAT(names, UnorderedElementsAreArray(table.keys));
+  }
+}
+
+TEST(SchemaTest, EnumsAgreeWithTheLoader) {
+  const nlohmann::json schema = Schema();
+  EXPECT_EQ(
+      schema["$defs"]["parameter"]["properties"]["type"]["enum"].get<std::vector<std::string>>(),
+      ParamTypeNames());
+  EXPECT_EQ(schema["$defs"]["architecture"]["enum"].get<std::vector<std::string>>(),
+            KnownArchitectures());
+  std::vector<std::string> parallelism;
+  for (Parallelism p :
+       {Parallelism::kSerial, Parallelism::kOpenMp, Parallelism::kMpi, Parallelism::kGpu}) {
+    parallelism.emplace_back(ParallelismName(p));
+  }
+  EXPECT_EQ(schema["$defs"]["variant"]["properties"]["parallelism"]["enum"]
+                .get<std::vector<std::string>>(),
+            parallelism);
+}
+
+TEST(BundledAppsTest, EveryAppLoadsWithoutDiagnostics) {
+  int apps = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(AWSHPC_SOURCE_DIR "/apps")) {
+    const auto file = entry.path() / "app.yaml";
+    if (!std::filesystem::exists(file)) continue;
+    ++apps;
+    const LoadResult result = LoadAppSpecFile(file.string());
+    EXPECT_TRUE(result.ok()) << result.DiagnosticsText();
+    if (result.ok()) {
+      EXPECT_EQ(result.spec->name, entry.path().filename().string());
+    }
+  }
+  EXPECT_GE(apps, 1);
+}
+
+TEST(BundledAppsTest, LammpsHasTheAgreedShape) {
+  const LoadResult result = LoadAppSpecFile(AWSHPC_SOURCE_DIR "/apps/lammps/app.yaml");
+  ASSERT_TRUE(result.ok()) << result.DiagnosticsText();
+  const AppSpec& app = *result.spec;
+  EXPECT_EQ(app.dir,
+            std::filesystem::path(AWSHPC_SOURCE_DIR "/apps/lammps").lexically_normal().string());
+  EXPECT_EQ(app.default_variant, "mpi");
+  EXPECT_EQ(app.VariantNames(), (std::vector<std::string>{"mpi", "serial"}));
+  EXPECT_EQ(app.performance_parser, "lammps");
+  ASSERT_NE(app.FindParameter("steps"), nullptr);
+  EXPECT_EQ(app.FindParameter("steps")->default_value, "300");
+  EXPECT_EQ(app.FindParameter("box")->default_value, "20");
+  EXPECT_EQ(app.resources.vcpus.value, 2);
+  EXPECT_EQ(app.resources.memory_mib.value, 1024);
+  EXPECT_EQ(app.resources.walltime_seconds.value, 600);
+}
+
+}  // namespace
+}  // namespace awshpc::spec
