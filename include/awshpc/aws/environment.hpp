@@ -3,6 +3,7 @@
 // endpoint resolution can be tested without touching the real process environment.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,8 +25,8 @@ class Environment {
 class MapEnvironment final : public Environment {
  public:
   MapEnvironment() = default;
-  explicit MapEnvironment(std::map<std::string, std::string, std::less<>> vars)
-      : vars_(std::move(vars)) {}
+  MapEnvironment(std::initializer_list<std::pair<const std::string, std::string>> vars)
+      : vars_(vars) {}
   std::optional<std::string> Get(std::string_view name) const override;
   void Set(std::string name, std::string value) { vars_[std::move(name)] = std::move(value); }
 
