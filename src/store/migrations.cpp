@@ -43,12 +43,13 @@ CREATE TABLE jobs (
   process_group          INTEGER NOT NULL DEFAULT 0,
   work_dir               TEXT NOT NULL DEFAULT ''
 ) STRICT;
+-- Few indexes on purpose: each one costs a page write per commit. Lists walk jobs_by_sequence
+-- (newest first, stopping at the limit) or jobs_by_state; app and backend are filters on the way.
 -- Submission order; also makes MAX(sequence) + 1 a single index probe.
 CREATE UNIQUE INDEX jobs_by_sequence ON jobs (sequence);
 CREATE INDEX jobs_by_state ON jobs (state, sequence);
-CREATE INDEX jobs_by_backend ON jobs (backend, state, sequence);
-CREATE INDEX jobs_by_app ON jobs (app, sequence);
--- ClaimNextRunnable: the head of a backend's RUNNABLE queue is the first entry of this range.
+-- ClaimNextRunnable: the head of a backend's RUNNABLE queue is the first entry of this range,
+-- and the backend's STARTING and RUNNING jobs are two short ranges.
 CREATE INDEX jobs_claim ON jobs (backend, state, priority DESC, sequence ASC);
 
 CREATE TABLE job_events (
