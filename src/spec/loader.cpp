@@ -251,9 +251,13 @@ class SpecReader {
         r_.Error(
             *n, default_path,
             fmt::format("expected a {} value; got {}", ParamTypeName(p.type), KindDescription(*n)));
-      } else if (r_.ErrorCount() == errors_before) {
-        // Only check the default against constraints that were themselves valid.
-        Result<std::string> canonical = CanonicalizeValue(p, n->scalar);
+      } else {
+        // Check against the constraints only when they are valid themselves; else the type.
+        Parameter type_only;
+        type_only.type = p.type;
+        type_only.values = p.values;
+        Result<std::string> canonical =
+            CanonicalizeValue(r_.ErrorCount() == errors_before ? p : type_only, n->scalar);
         if (canonical.ok()) {
           p.default_value = *canonical;
         } else {
@@ -294,7 +298,7 @@ class SpecReader {
       const Parameter* p = spec_.FindParameter(name);
       if (p == nullptr) {
         std::string message = fmt::format("{{{{ {} }}}} refers to an unknown parameter", ref);
-        const std::string guess = Suggest(name, spec_.ParameterNames());
+        const std::string guess = Suggest(name, AllParameterNames());
         if (!guess.empty()) message += fmt::format(" (did you mean params.{}?)", guess);
         r_.Error(at, path, std::move(message));
       } else if (!p->AlwaysSet() && name != condition) {
@@ -337,6 +341,13 @@ class SpecReader {
     return *std::move(tmpl);
   }
 
+  // Names of all declared parameters, including those with errors (for suggestions).
+  std::vector<std::string> AllParameterNames() const {
+    std::vector<std::string> names = spec_.ParameterNames();
+    names.insert(names.end(), broken_parameters_.begin(), broken_parameters_.end());
+    return names;
+  }
+
   // `if: params.NAME` -> NAME (the parameter must exist).
   std::string ReadCondition(const YamlNode& node, const std::string& path) {
     auto text = r_.String(node, path);
@@ -348,7 +359,7 @@ class SpecReader {
     const std::string name = text->substr(7);
     if (spec_.FindParameter(name) == nullptr && broken_parameters_.count(name) == 0) {
       std::string message = fmt::format("params.{} is not a parameter", name);
-      const std::string guess = Suggest(name, spec_.ParameterNames());
+      const std::string guess = Suggest(name, AllParameterNames());
       if (!guess.empty()) message += fmt::format(" (did you mean params.{}?)", guess);
       r_.Error(node, path, std::move(message));
       return "";
@@ -447,10 +458,12 @@ class SpecReader {
     if (out.min && out.max && *out.min > *out.max) {
       r_.Error(*FieldReader::Find(node, "max"), SubPath(path, "max"),
                fmt::format("max {} is below min {}", *out.max, *out.min));
-    } else if (out.value &&
-               ((out.min && *out.value < *out.min) || (out.max && *out.value > *out.max))) {
+    } else if (out.value && out.min && *out.value < *out.min) {
       r_.Error(*FieldReader::Find(node, "default"), SubPath(path, "default"),
-               "default is outside [min, max]");
+               "default is below min");
+    } else if (out.value && out.max && *out.value > *out.max) {
+      r_.Error(*FieldReader::Find(node, "default"), SubPath(path, "default"),
+               "default is above max");
     }
     return out;
   }
