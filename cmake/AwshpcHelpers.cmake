@@ -7,7 +7,7 @@ target_include_directories(awshpc_options INTERFACE ${PROJECT_SOURCE_DIR}/includ
 # Warnings are errors everywhere: reviews stay about substance.
 target_compile_options(awshpc_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor
-  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Werror)
+  -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough -Werror)
 if(AWSHPC_SANITIZE)
   target_compile_options(awshpc_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)

@@ -1,0 +1,337 @@
+// File: job_commands.cpp
+// `aws-hpc job submit|list|status|logs|cancel|wait`.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <cstdio>
+#include <iostream>
+
+#include "awshpc/core/paths.hpp"
+#include "awshpc/core/text.hpp"
+#include "awshpc/core/units.hpp"
+#include "awshpc/spec/render.hpp"
+#include "commands.hpp"
+#include "job_view.hpp"
+
+namespace awshpc::cli {
+namespace {
+
+using sched::Job;
+using sched::JobState;
+
+struct SubmitOptions {
+  std::string app;
+  std::string variant;
+  std::vector<std::string> params;
+  std::optional<int> vcpus;
+  std::string memory;
+  std::string walltime;
+  std::string name;
+  int priority = 0;
+  std::string backend = "local";
+  std::optional<int> retries;
+  std::string project;
+  bool wait = false;
+  std::string timeout;
+};
+
+std::string CurrentUser() {
+  if (const passwd* entry = ::getpwuid(::getuid()); entry && entry->pw_name) {
+    return entry->pw_name;
+  }
+  const char* user = std::getenv("USER");
+  return user ? user : "unknown";
+}
+
+Result<Job> LoadJob(CliContext& context, const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN(std::string id, store->ResolveId(id_or_prefix));
+  return store->Get(id);
+}
+
+// Reconciling first means a job whose supervisor vanished is reported as such, not RUNNING.
+Status ReconcileLocal(CliContext& context) {
+  ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
+  return local->Reconcile();
+}
+
+int ExitCodeForFinishedJob(const Job& job) {
+  switch (job.state) {
+    case JobState::kSucceeded:
+      return kExitOk;
+    case JobState::kCancelled:
+      return kExitJobCancelled;
+    default:
+      return kExitJobFailed;
+  }
+}
+
+// Polls the store until the job ends; backs off from 20 ms to 500 ms between looks.
+Result<Job> WaitForJob(CliContext& context, const std::string& id, double timeout_seconds,
+                       bool show_progress) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  const double deadline = timeout_seconds > 0 ? MonotonicSeconds() + timeout_seconds : 0;
+  double pause = 0.02;
+  double next_reconcile = MonotonicSeconds() + 2;
+  JobState last_state = JobState::kPending;
+  bool first = true;
+  while (true) {
+    ASSIGN_OR_RETURN(Job job, store->Get(id));
+    if (show_progress && (first || job.state != last_state)) {
+      std::cerr << fmt::format("{}  {}  {}\n", job.id, sched::JobStateName(job.state), job.reason);
+      last_state = job.state;
+      first = false;
+    }
+    if (sched::IsTerminal(job.state)) return job;
+    const double now = MonotonicSeconds();
+    if (deadline > 0 && now >= deadline) {
+      return DeadlineExceededError(
+          fmt::format("job {} is still {} after --timeout", id, sched::JobStateName(job.state)));
+    }
+    if (now >= next_reconcile && job.request.backend == "local") {
+      RETURN_IF_ERROR(ReconcileLocal(context));
+      next_reconcile = now + 2;
+    }
+    ::usleep(static_cast<useconds_t>(pause * 1e6));
+    pause = std::min(pause * 1.5, 0.5);
+  }
+}
+
+Result<double> ParseTimeout(const std::string& text) {
+  if (text.empty()) return 0.0;
+  ASSIGN_OR_RETURN_CTX(std::int64_t seconds, ParseDurationSeconds(text), "--timeout");
+  return static_cast<double>(seconds);
+}
+
+void PrintJob(CliContext& context, const Job& job) {
+  if (context.Format() == OutputFormat::kTable) {
+    std::cout << JobDetailText(job);
+  } else {
+    PrintStructured(JobToJson(job), context.Format());
+  }
+}
+
+Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& result) {
+  if (options.backend != "local") {
+    return InvalidArgumentError("--backend " + options.backend +
+                                ": only 'local' is available in this build (AWS Batch is next)");
+  }
+  ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(options.app));
+  spec::RenderRequest render;
+  render.variant = options.variant;
+  for (const std::string& param : options.params) {
+    const std::size_t eq = param.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("--param " + QuoteForMessage(param) + ": expected NAME=VALUE");
+    }
+    render.params.emplace_back(param.substr(0, eq), param.substr(eq + 1));
+  }
+  render.vcpus = options.vcpus;
+  if (!options.memory.empty()) {
+    ASSIGN_OR_RETURN_CTX(render.memory_mib, ParseMemoryMiB(options.memory), "--memory");
+  }
+  if (!options.walltime.empty()) {
+    ASSIGN_OR_RETURN_CTX(render.walltime_seconds, ParseDurationSeconds(options.walltime),
+                         "--walltime");
+  }
+  ASSIGN_OR_RETURN(double timeout, ParseTimeout(options.timeout));
+  ASSIGN_OR_RETURN_CTX(sched::JobRequest request, spec::Render(*app, render), options.app);
+  request.name = options.name.empty() ? request.app : options.name;
+  request.priority = options.priority;
+  request.backend = options.backend;
+  request.user = CurrentUser();
+  request.project = options.project;
+  if (options.retries) {
+    if (*options.retries < 0 || *options.retries > 9) {
+      return InvalidArgumentError("--retries must be between 0 and 9");
+    }
+    request.max_attempts = *options.retries + 1;
+  }
+  ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
+  ASSIGN_OR_RETURN(Job job, local->Submit(request));
+  if (!options.wait) {
+    if (context.Format() == OutputFormat::kTable) {
+      std::cout << fmt::format("Submitted {} ({} {}, {} vCPU) - {}\n", job.id, request.app,
+                               request.variant, request.resources.vcpus,
+                               sched::JobStateName(job.state));
+    } else {
+      PrintJob(context, job);
+    }
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(Job finished,
+                   WaitForJob(context, job.id, timeout, context.Format() == OutputFormat::kTable));
+  PrintJob(context, finished);
+  result.exit_code = ExitCodeForFinishedJob(finished);
+  return Status::Ok();
+}
+
+Status List(CliContext& context, const std::vector<std::string>& states, std::size_t limit,
+            const std::string& app) {
+  RETURN_IF_ERROR(ReconcileLocal(context));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  store::JobFilter filter;
+  for (const std::string& state : states) {
+    ASSIGN_OR_RETURN_CTX(JobState parsed, sched::ParseJobState(state), "--status");
+    filter.states.push_back(parsed);
+  }
+  filter.app = app;
+  filter.limit = limit;
+  ASSIGN_OR_RETURN(std::vector<Job> jobs, store->List(filter));
+  if (context.Format() == OutputFormat::kTable) {
+    std::cout << JobListTable(jobs);
+  } else {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const Job& job : jobs) list.push_back(JobToJson(job));
+    PrintStructured(list, context.Format());
+  }
+  return Status::Ok();
+}
+
+Status Status_(CliContext& context, const std::string& id) {
+  RETURN_IF_ERROR(ReconcileLocal(context));
+  ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  PrintJob(context, job);
+  return Status::Ok();
+}
+
+// Prints the last `tail` lines of `text` (all when tail is 0).
+std::string LastLines(const std::string& text, std::size_t tail) {
+  if (tail == 0) return text;
+  std::size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  for (std::size_t lines = 0; pos > 0; --pos) {
+    if (text[pos - 1] == '\n' && ++lines == tail) break;
+  }
+  return text.substr(pos);
+}
+
+Status Logs(CliContext& context, const std::string& id, bool follow, bool stderr_stream,
+            std::size_t tail) {
+  ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  const std::string file = stderr_stream ? "stderr.log" : "stdout.log";
+  // A queued job has no directory yet: follow waits for it.
+  std::size_t offset = 0;
+  bool first = true;
+  while (true) {
+    const bool was_terminal = sched::IsTerminal(job.state);
+    if (!job.runtime.work_dir.empty()) {
+      auto text = ReadFileToString(job.runtime.work_dir + "/" + file, std::size_t{1} << 34);
+      if (text.ok() && text->size() > offset) {
+        std::string chunk = text->substr(offset);
+        if (first) chunk = LastLines(chunk, tail);
+        std::cout << chunk << std::flush;
+        offset = text->size();
+      }
+      first = false;
+    }
+    if (!follow || was_terminal) return Status::Ok();
+    ::usleep(200'000);
+    ASSIGN_OR_RETURN(job, store->Get(job.id));
+  }
+}
+
+Status Cancel(CliContext& context, const std::string& id) {
+  ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
+  RETURN_IF_ERROR(local->Cancel(job.id, "cancelled by " + CurrentUser()));
+  ASSIGN_OR_RETURN(Job cancelled, LoadJob(context, job.id));
+  if (context.Format() == OutputFormat::kTable) {
+    std::cout << fmt::format("{} {}  {}\n", cancelled.id,
+                             StyledState(std::string(sched::JobStateName(cancelled.state))),
+                             cancelled.reason);
+  } else {
+    PrintJob(context, cancelled);
+  }
+  return Status::Ok();
+}
+
+Status Wait(CliContext& context, const std::string& id, const std::string& timeout_text,
+            CommandResult& result) {
+  ASSIGN_OR_RETURN(double timeout, ParseTimeout(timeout_text));
+  ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  ASSIGN_OR_RETURN(Job finished, WaitForJob(context, job.id, timeout, false));
+  PrintJob(context, finished);
+  result.exit_code = ExitCodeForFinishedJob(finished);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& result) {
+  CLI::App* job = root.add_subcommand("job", "Submit, follow and control jobs");
+  job->require_subcommand(1);
+
+  auto submit_options = std::make_shared<SubmitOptions>();
+  CLI::App* submit =
+      job->add_subcommand("submit", "Submit a job of an application (see `aws-hpc app list`)");
+  submit->add_option("app", submit_options->app, "Application name")->required();
+  submit->add_option("--variant", submit_options->variant,
+                     "Variant of the application (default: the app's first)");
+  submit->add_option("-p,--param", submit_options->params,
+                     "Parameter as NAME=VALUE; repeat for several (see `aws-hpc app info APP`)");
+  submit->add_option("--vcpus", submit_options->vcpus, "vCPUs (MPI ranks for MPI variants)");
+  submit->add_option("--memory", submit_options->memory, "Memory, e.g. 2GiB or 512MiB");
+  submit->add_option("--walltime", submit_options->walltime,
+                     "Time limit, e.g. 90s, 30m, 1h30m, 01:30:00");
+  submit->add_option("--name", submit_options->name, "Job name (default: the app name)");
+  submit->add_option("--priority", submit_options->priority,
+                     "Higher starts first among queued jobs (default 0)");
+  submit->add_option("--backend", submit_options->backend, "Where to run: local")
+      ->check(CLI::IsMember({"local", "batch"}));
+  submit->add_option("--retries", submit_options->retries,
+                     "Retry a failed run up to N times (0-9; default: the app's)");
+  submit->add_option("--project", submit_options->project, "Project to account the job to");
+  submit->add_flag("--wait", submit_options->wait,
+                   "Wait for the job to end; exit code 0 succeeded, 4 failed, 5 cancelled");
+  submit->add_option("--timeout", submit_options->timeout, "With --wait: give up after this");
+  submit->callback([&context, &result, submit_options] {
+    result.status = Submit(context, *submit_options, result);
+  });
+
+  auto states = std::make_shared<std::vector<std::string>>();
+  auto limit = std::make_shared<std::size_t>(50);
+  auto app_filter = std::make_shared<std::string>();
+  CLI::App* list = job->add_subcommand("list", "List jobs, newest first");
+  list->add_option("-s,--status", *states,
+                   "Only jobs in these states (PENDING ... CANCELLED); repeatable");
+  list->add_option("-n,--limit", *limit, "At most this many jobs; 0 for all (default 50)");
+  list->add_option("--app", *app_filter, "Only jobs of this application");
+  list->callback([&context, &result, states, limit, app_filter] {
+    result.status = List(context, *states, *limit, *app_filter);
+  });
+
+  auto id = std::make_shared<std::string>();
+  CLI::App* status = job->add_subcommand("status", "Show a job: state, history, usage, metrics");
+  status->add_option("id", *id, "Job id or a unique prefix of one")->required();
+  status->callback([&context, &result, id] { result.status = Status_(context, *id); });
+
+  auto follow = std::make_shared<bool>(false);
+  auto use_stderr = std::make_shared<bool>(false);
+  auto tail = std::make_shared<std::size_t>(0);
+  CLI::App* logs = job->add_subcommand("logs", "Print a job's output");
+  logs->add_option("id", *id, "Job id or a unique prefix of one")->required();
+  logs->add_flag("-f,--follow", *follow, "Keep printing new output until the job ends");
+  logs->add_flag("--stderr", *use_stderr, "The error stream instead of standard output");
+  logs->add_option("--tail", *tail, "Only the last N lines (then follow, with -f)");
+  logs->callback([&context, &result, id, follow, use_stderr, tail] {
+    result.status = Logs(context, *id, *follow, *use_stderr, *tail);
+  });
+
+  CLI::App* cancel = job->add_subcommand(
+      "cancel", "Cancel a queued or running job (SIGTERM to its processes, then SIGKILL)");
+  cancel->add_option("id", *id, "Job id or a unique prefix of one")->required();
+  cancel->callback([&context, &result, id] { result.status = Cancel(context, *id); });
+
+  auto timeout = std::make_shared<std::string>();
+  CLI::App* wait = job->add_subcommand(
+      "wait", "Wait for a job to end; exit code 0 succeeded, 4 failed, 5 cancelled, 6 timeout");
+  wait->add_option("id", *id, "Job id or a unique prefix of one")->required();
+  wait->add_option("--timeout", *timeout, "Give up after this long, e.g. 10m");
+  wait->callback(
+      [&context, &result, id, timeout] { result.status = Wait(context, *id, *timeout, result); });
+}
+
+}  // namespace awshpc::cli
