@@ -6,6 +6,7 @@
 //   2. `aws-hpc job status` and `aws-hpc job list` as whole processes with 100,000 jobs in the
 //      store, against the sqlite3 shell reading the same row / page from the same file.
 // Usage: local_engine_bench BIN_DIR [JOBS] [STORE_JOBS]
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
