@@ -70,12 +70,15 @@ TEST_F(ClaimTest, HighestPriorityFirstThenSubmissionOrder) {
 TEST_F(ClaimTest, ClaimMovesToStartingWithAnEvent) {
   const std::string id = Submit("a", 1);
   clock_.Advance(std::chrono::milliseconds(7));
-  EXPECT_EQ(Claim(1), "a");
-  const auto job = Get(id);
+  auto claimed = store_->ClaimNextRunnable("local", {1, 1024});
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  const sched::Job& job = **claimed;  // as Get would return it, history included
+  EXPECT_EQ(job.id, id);
   EXPECT_EQ(job.state, JobState::kStarting);
   ASSERT_EQ(job.history.size(), 2u);
-  EXPECT_EQ(job.history[1].state, JobState::kStarting);
-  EXPECT_EQ(job.history[1].time, 1'000'007);
+  EXPECT_EQ(job.history[1],
+            (sched::StateChange{JobState::kStarting, 1'000'007, "claimed capacity"}));
+  EXPECT_EQ(Get(id).history, job.history);
 }
 
 TEST_F(ClaimTest, StrictOrderBlocksSmallerJobsBehindTheHead) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <set>
@@ -123,6 +124,55 @@ TEST(MultiProcessTest, EveryJobIsClaimedExactlyOnceWithinCapacity) {
   EXPECT_EQ(sequences.size(), jobs->size());
   EXPECT_EQ(*sequences.begin(), 1);
   EXPECT_EQ(*sequences.rbegin(), static_cast<std::int64_t>(jobs->size()));
+}
+
+// A supervisor is forked from a process that has the store open: the child drops the inherited
+// copy, opens its own, and both processes keep working. (SQLite forbids using a connection across
+// fork(); the Db destructor's pid check is defence in depth this test cannot observe directly.)
+TEST(MultiProcessTest, AForkedChildOpensItsOwnStoreBesideItsParent) {
+  TempDir dir;
+  const std::string path = dir.File("jobs.db");
+  auto store = OpenSqliteJobStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto first = (*store)->Create(MakeRequest("before"), JobState::kRunnable, "");
+  ASSERT_TRUE(first.ok());
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    store->reset();  // destroys the inherited copy
+    auto own = OpenSqliteJobStore(path);
+    const bool ok = own.ok() && (*own)->Transition(first->id, JobState::kStarting, "child").ok();
+    own->reset();
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto job = (*store)->Get(first->id);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->state, JobState::kStarting);
+  EXPECT_TRUE((*store)->Create(MakeRequest("after"), JobState::kRunnable, "").ok());
+  EXPECT_EQ(*(*store)->Count({}), 2);
+}
+
+TEST(MultiProcessTest, ThreadsShareOneStore) {
+  TempDir dir;
+  auto store = OpenSqliteJobStore(dir.File("jobs.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&store, &failures, t] {
+      for (int i = 0; i < 25; ++i) {
+        auto job =
+            (*store)->Create(MakeRequest(fmt::format("t{}-{}", t, i)), JobState::kRunnable, "");
+        if (!job.ok() || !(*store)->Get(job->id).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(*(*store)->Count({}), 100);
 }
 
 }  // namespace

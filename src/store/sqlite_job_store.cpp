@@ -136,6 +136,7 @@ class SqliteJobStore final : public JobStore {
                      UnixMillis now);
   Status AppendEvent(std::string_view id, JobState state, UnixMillis time, std::string_view reason);
   Result<Job> ReadJob(std::string_view id);
+  Result<Job> ReadJobWithHistory(std::string_view id);
   Result<Job> ReadJobRow(const Stmt& row);
   Result<std::string> InsertJob(const sched::JobRequest& request, const std::string& json,
                                 JobState initial, std::string_view reason, UnixMillis now,
@@ -217,6 +218,20 @@ Result<Job> SqliteJobStore::ReadJob(std::string_view id) {
   ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return NotFoundError(NoJob(id));
   return ReadJobRow(stmt);
+}
+
+Result<Job> SqliteJobStore::ReadJobWithHistory(std::string_view id) {
+  ASSIGN_OR_RETURN(Job job, ReadJob(id));
+  ASSIGN_OR_RETURN(Stmt events, db_->Prepare("SELECT state, time, reason FROM job_events "
+                                             "WHERE job_id = ?1 ORDER BY seq"));
+  events.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, events.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(JobState state, StateFromColumn(events.Text(0)));
+    job.history.push_back({state, events.Int64(1), events.Text(2)});
+  }
+  return job;
 }
 
 Result<std::string> SqliteJobStore::InsertJob(const sched::JobRequest& request,
@@ -301,16 +316,7 @@ Result<Job> SqliteJobStore::Get(std::string_view id) {
   std::lock_guard lock(mu_);
   // One read transaction: the row and its history come from the same snapshot.
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kRead));
-  ASSIGN_OR_RETURN(Job job, ReadJob(id));
-  ASSIGN_OR_RETURN(Stmt events, db_->Prepare("SELECT state, time, reason FROM job_events "
-                                             "WHERE job_id = ?1 ORDER BY seq"));
-  events.Bind(1, id);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, events.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(JobState state, StateFromColumn(events.Text(0)));
-    job.history.push_back({state, events.Int64(1), events.Text(2)});
-  }
+  ASSIGN_OR_RETURN(Job job, ReadJobWithHistory(id));
   RETURN_IF_ERROR(txn.Commit());
   return job;
 }
@@ -416,10 +422,7 @@ Result<std::int64_t> SqliteJobStore::Count(const JobFilter& filter) {
   ASSIGN_OR_RETURN(Stmt stmt, PrepareFiltered("SELECT count(*) FROM jobs", filter,
                                               /*ordered=*/false));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
-  std::int64_t count = row ? stmt.Int64(0) : 0;
-  // LIMIT applies to what List would return.
-  if (filter.limit != 0) count = std::min(count, static_cast<std::int64_t>(filter.limit));
-  return count;
+  return row ? stmt.Int64(0) : 0;
 }
 
 Status SqliteJobStore::Transition(std::string_view id, JobState to, std::string_view reason) {
@@ -491,6 +494,15 @@ Result<JobState> SqliteJobStore::RequestCancel(std::string_view id) {
 Result<std::optional<Job>> SqliteJobStore::ClaimNextRunnable(std::string_view backend,
                                                              const Capacity& capacity) {
   std::lock_guard lock(mu_);
+  {
+    // Supervisors poll: an empty queue is answered without taking the write lock. A job that
+    // turns RUNNABLE just after this read is seen by the next poll.
+    ASSIGN_OR_RETURN(Stmt any, db_->Prepare("SELECT 1 FROM jobs WHERE backend = ?1 AND "
+                                            "state = 'RUNNABLE' LIMIT 1"));
+    any.Bind(1, backend);
+    ASSIGN_OR_RETURN(bool queued, any.Step());
+    if (!queued) return std::optional<Job>();
+  }
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kWrite));
   const UnixMillis now = clock_.NowMillis();
   std::int64_t used_vcpus = 0, used_memory = 0;
@@ -543,7 +555,7 @@ Result<std::optional<Job>> SqliteJobStore::ClaimNextRunnable(std::string_view ba
     }
     RETURN_IF_ERROR(
         ChangeState(id, JobState::kRunnable, JobState::kStarting, "claimed capacity", now));
-    ASSIGN_OR_RETURN(Job job, ReadJob(id));
+    ASSIGN_OR_RETURN(Job job, ReadJobWithHistory(id));
     RETURN_IF_ERROR(txn.Commit());
     return std::optional<Job>(std::move(job));
   }

@@ -42,33 +42,43 @@ class JobStore {
   // The job with its full history. NotFound if there is none.
   virtual Result<sched::Job> Get(std::string_view id) = 0;
 
-  // A full id from an id or an unambiguous prefix of one ("j-4x7k"). NotFound if nothing
-  // matches, InvalidArgument listing candidates if several do.
+  // A full id from an id or an unambiguous prefix of one ("j-4x7k"). Case-insensitive, and the
+  // "j-" may be left out. A prefix needs at least 3 characters after "j-" (InvalidArgument
+  // otherwise). NotFound ("no job \"j-xyz\"") if nothing matches, InvalidArgument listing up to
+  // 5 candidates if several do.
   virtual Result<std::string> ResolveId(std::string_view id_or_prefix) = 0;
 
   // Jobs matching the filter, without their history.
   virtual Result<std::vector<sched::Job>> List(const JobFilter& filter) = 0;
+  // How many jobs match the filter; a total, so `limit` and `newest_first` are ignored.
   virtual Result<std::int64_t> Count(const JobFilter& filter) = 0;
 
   // Moves the job to `to` if the state machine allows it from its current state, atomically,
   // recording the change with the clock's time. FailedPrecondition if the job has moved on
-  // (e.g. it finished while a cancel was on its way). Entering RUNNING sets started_at and counts
-  // an attempt; entering a terminal state sets ended_at.
+  // (e.g. it finished while a cancel was on its way), naming the job and both states. NotFound
+  // for an unknown id (ids are exact here: use ResolveId first). Entering RUNNING sets started_at
+  // (of the latest attempt) and counts an attempt; entering a terminal state sets ended_at.
   virtual Status Transition(std::string_view id, sched::JobState to, std::string_view reason) = 0;
 
   // Records how the job ended and moves it to `final_state` (a terminal state) in one step.
+  // InvalidArgument for a live `final_state`; FailedPrecondition as Transition.
   virtual Status Finish(std::string_view id, sched::JobState final_state, std::string_view reason,
                         const sched::Outcome& outcome) = 0;
 
   virtual Status SetRuntime(std::string_view id, const sched::LocalRuntime& runtime) = 0;
 
-  // Flags a live job for cancellation; returns its state at that moment.
+  // Flags a live job for cancellation; returns its state at that moment. Idempotent.
+  // FailedPrecondition ("job j-... already SUCCEEDED") for a finished job.
   virtual Result<sched::JobState> RequestCancel(std::string_view id) = 0;
 
   // Local-backend admission, atomic across processes: if the highest-priority RUNNABLE job of
   // `backend` (ties: submission order) fits in `capacity` minus what STARTING and RUNNING jobs
   // of that backend hold, moves it to STARTING and returns it. Strict order: a job that does not
-  // fit yet blocks the ones behind it, so large jobs are never starved.
+  // fit yet blocks the ones behind it, so large jobs are never starved. Capacity held is
+  // vcpus x nodes and memory_mib x nodes. Heads that must never start are retired on the way,
+  // each with a history entry: a job larger than the whole `capacity` goes to FAILED ("needs 8
+  // vcpus; this machine has 2"), a job with cancel_requested to CANCELLED. The claimed job is
+  // returned with its history, in STARTING.
   virtual Result<std::optional<sched::Job>> ClaimNextRunnable(std::string_view backend,
                                                               const Capacity& capacity) = 0;
 };
