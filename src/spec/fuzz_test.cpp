@@ -108,7 +108,7 @@ TEST(FuzzTest, MutatedAppSpecsNeverCrash) {
   std::mt19937 rng(20261129);
   int loaded = 0;
   int rendered = 0;
-  constexpr int kIterations = 3000;
+  constexpr int kIterations = 2000;
   for (int i = 0; i < kIterations; ++i) {
     const std::string& seed = seeds[static_cast<std::size_t>(i) % seeds.size()];
     const std::string text = Mutate(seed, rng);

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
+#include "awshpc/core/units.hpp"
 #include "awshpc/spec/app_spec.hpp"
 #include "awshpc/spec/loader.hpp"
 #include "awshpc/spec/schema.hpp"
@@ -66,6 +68,21 @@ TEST(SchemaTest, EnumsAgreeWithTheLoader) {
   EXPECT_EQ(schema["$defs"]["variant"]["properties"]["parallelism"]["enum"]
                 .get<std::vector<std::string>>(),
             parallelism);
+}
+
+// Editors and the loader must agree on what a memory size and a duration look like.
+TEST(SchemaTest, MemoryAndDurationPatternsAgreeWithCoreParsers) {
+  const nlohmann::json schema = Schema();
+  const std::regex memory(schema["$defs"]["memory"]["pattern"].get<std::string>());
+  const std::regex duration(schema["$defs"]["duration"]["pattern"].get<std::string>());
+  for (const char* text : {"2GiB", "512MiB", "2G", "2g", "1.5GiB", "4096", "800KiB", "1TiB", "2GB",
+                           ".5G", "2 GiB", "lots", "2GiBs", "", "-1G", "1PiB"}) {
+    EXPECT_EQ(std::regex_search(text, memory), ParseMemoryMiB(text).ok()) << text;
+  }
+  for (const char* text : {"10m", "1h30m", "90", "01:30:00", "10:00", "1.5h", "1w", "2d", "1h30",
+                           "forever", "-1s", "", "1:2:3:4", "1y", "45s"}) {
+    EXPECT_EQ(std::regex_search(text, duration), ParseDurationSeconds(text).ok()) << text;
+  }
 }
 
 TEST(BundledAppsTest, EveryAppLoadsWithoutDiagnostics) {
