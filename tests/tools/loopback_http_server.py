@@ -8,11 +8,17 @@ Keep-alive is on, so clients can reuse connections. Routes:
   GET  /download?bytes=N -> N bytes, byte i = i % 251, written in 1 MiB chunks
   GET  /slow?ms=N        -> answers after N ms
   any  /status?code=N    -> status N with a small XML body
+  POST /flaky/KEY/N/STATUS/CODE/ -> the first N requests for KEY fail with STATUS and an STS-style
+                          XML error CODE, later ones get an AssumeRole response
+  POST /skewed/          -> this server's clock runs an hour ahead (Date header too): requests
+                          whose X-Amz-Date is more than 5 min off get 403 RequestTimeTooSkewed
 A request line with an absolute URL (as sent to a proxy) is answered like /echo.
 """
+import calendar
 import hashlib
 import http.server
 import itertools
+import threading
 import json
 import socketserver
 import ssl
@@ -22,6 +28,20 @@ import urllib.parse
 
 _connection_ids = itertools.count(1)
 PATTERN = bytes(i % 251 for i in range(251 * 4200))  # > 1 MiB, a whole number of periods
+FLAKY = {}
+FLAKY_LOCK = threading.Lock()
+SKEW_SECONDS = 3600
+ASSUME_ROLE_XML = (
+    b'<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>'
+    b"<Credentials><AccessKeyId>ASIALOOPBACK</AccessKeyId><SecretAccessKey>s</SecretAccessKey>"
+    b"<SessionToken>t</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>"
+    b"</AssumeRoleResult><ResponseMetadata><RequestId>loop-rid</RequestId></ResponseMetadata>"
+    b"</AssumeRoleResponse>")
+
+
+def sts_error(code):
+    return ("<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>injected</Message>"
+            "</Error><RequestId>err-rid</RequestId></ErrorResponse>" % code).encode()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -31,8 +51,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         super().setup()
         self.connection_id = next(_connection_ids)
 
+    date_offset = 0
+
     def log_message(self, *args):
         pass
+
+    def date_time_string(self, timestamp=None):
+        return super().date_time_string(time.time() + self.date_offset)
 
     def _send(self, status, body, content_type="application/json"):
         self.send_response(status)
@@ -85,6 +110,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._read_body()
             time.sleep(int(query.get("ms", "1000")) / 1000.0)
             self._send(200, b"{}")
+        elif route.startswith("/flaky/"):
+            self._read_body()
+            _, key, fails, status, code = route.strip("/").split("/")[:5]
+            with FLAKY_LOCK:
+                seen = FLAKY.get(key, 0)
+                FLAKY[key] = seen + 1
+            if seen < int(fails):
+                self._send(int(status), sts_error(code), "text/xml")
+            else:
+                self._send(200, ASSUME_ROLE_XML, "text/xml")
+        elif route.startswith("/skewed/"):
+            self._read_body()
+            self.date_offset = SKEW_SECONDS
+            signed = calendar.timegm(time.strptime(self.headers.get("X-Amz-Date", ""),
+                                                   "%Y%m%dT%H%M%SZ"))
+            if abs(signed - (time.time() + SKEW_SECONDS)) > 300:
+                self._send(403, sts_error("RequestTimeTooSkewed"), "text/xml")
+            else:
+                self._send(200, ASSUME_ROLE_XML, "text/xml")
         elif route == "/status":
             self._read_body()
             code = int(query.get("code", "500"))
