@@ -247,6 +247,8 @@ class SpecReader {
       const std::string default_path = SubPath(path, "default");
       if (p.required) {
         r_.Error(*n, default_path, "a required parameter cannot have a default");
+      } else if (p.type == ParamType::kEnum && p.values.empty()) {
+        // Already reported: an enum without values accepts nothing.
       } else if (!n->IsScalar()) {
         r_.Error(
             *n, default_path,

@@ -5,6 +5,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "awshpc/spec/loader.hpp"
 
@@ -255,6 +260,52 @@ TEST(RenderTest, HostileValuesAreRejectedByTypedParameters) {
     RenderRequest request;
     request.params = {{name, value}};
     EXPECT_EQ(Render(app, request).status().code(), StatusCode::kInvalidArgument);
+  }
+}
+
+// Runs argv (no shell of ours) and returns what the program wrote to stdout.
+std::string RunAndCapture(const std::vector<std::string>& argv) {
+  int fds[2];
+  EXPECT_EQ(::pipe(fds), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) {
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  if (rc == 0) ::waitpid(pid, nullptr, 0);
+  EXPECT_EQ(rc, 0);
+  return out;
+}
+
+// End to end: hostile values reach a real program as literal text and nothing else runs.
+TEST(RenderTest, HostileValuesReachTheProgramLiterally) {
+  LoadResult loaded = LoadAppSpecFile(AWSHPC_SOURCE_DIR "/apps/examples/hello/app.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.DiagnosticsText();
+  const std::filesystem::path marker =
+      std::filesystem::temp_directory_path() / ("spec-pwned-" + std::to_string(::getpid()));
+  for (const std::string& value :
+       {"$(touch " + marker.string() + ")", "`touch " + marker.string() + "`",
+        "; touch " + marker.string(), "x\ntouch " + marker.string(),
+        std::string("{{ params.seconds }}"), std::string("back\\slash \\n \\c %s %n")}) {
+    SCOPED_TRACE(value);
+    RenderRequest request;
+    request.params = {{"greeting", value}, {"seconds", "0"}};
+    Result<sched::JobRequest> job = Render(*loaded.spec, request);
+    ASSERT_TRUE(job.ok()) << job.status().ToString();
+    EXPECT_EQ(RunAndCapture(job->argv), value + "\n");
+    EXPECT_FALSE(std::filesystem::exists(marker));
   }
 }
 

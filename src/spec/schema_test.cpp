@@ -13,6 +13,7 @@
 #include "awshpc/core/units.hpp"
 #include "awshpc/spec/app_spec.hpp"
 #include "awshpc/spec/loader.hpp"
+#include "awshpc/spec/render.hpp"
 #include "awshpc/spec/schema.hpp"
 
 namespace awshpc::spec {
@@ -98,6 +99,26 @@ TEST(BundledAppsTest, EveryAppLoadsWithoutDiagnostics) {
     }
   }
   EXPECT_GE(apps, 1);
+}
+
+TEST(BundledAppsTest, ExamplesLoadAndRender) {
+  int apps = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(AWSHPC_SOURCE_DIR "/apps/examples")) {
+    const auto file = entry.path() / "app.yaml";
+    if (!std::filesystem::exists(file)) continue;
+    ++apps;
+    const LoadResult result = LoadAppSpecFile(file.string());
+    ASSERT_TRUE(result.ok()) << result.DiagnosticsText();
+    EXPECT_EQ(result.spec->name, entry.path().filename().string());
+    for (const Variant& variant : result.spec->variants) {
+      RenderRequest request;
+      request.variant = variant.name;
+      Result<sched::JobRequest> job = Render(*result.spec, request);
+      EXPECT_TRUE(job.ok()) << file << " " << variant.name << ": " << job.status().ToString();
+    }
+  }
+  EXPECT_GE(apps, 2);
 }
 
 TEST(BundledAppsTest, LammpsHasTheAgreedShape) {
