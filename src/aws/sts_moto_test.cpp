@@ -85,9 +85,13 @@ TEST_F(StsMotoTest, ProfileRoleChainThroughTheDefaultChain) {
                           {"AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa"},
                           {"AWS_REGION", "us-west-2"},
                           {"AWS_EC2_METADATA_DISABLED", "true"}});
-  SharedConfig empty;
+  // As in botocore, web identity from the environment comes before a profile's static keys.
+  auto with_default = ParseSharedConfig(
+      "[default]\naws_access_key_id = STATIC\n"
+      "aws_secret_access_key = s\n",
+      "");
   options.env = &web_env;
-  options.config = &empty;
+  options.config = &*with_default;
   credentials = MakeDefaultCredentialsChain(options)->GetCredentials();
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
   EXPECT_NE(credentials->source.find("AssumeRoleWithWebIdentity"), std::string::npos);

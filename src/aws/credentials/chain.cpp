@@ -26,11 +26,11 @@ class OwningImdsProvider final : public CredentialsProvider {
 class SelectedProfileProvider final : public CredentialsProvider {
  public:
   SelectedProfileProvider(ProfileProviderContext context, std::string name, bool explicit_choice,
-                          const SharedConfig* config)
+                          const SharedConfig* config, ProfileCredentialsProvider::Phase phase)
       : name_(name),
         explicit_(explicit_choice),
         config_(config),
-        inner_(std::move(context), name) {}
+        inner_(std::move(context), name, phase) {}
   Result<Credentials> GetCredentials() override {
     if (config_->FindProfile(name_) == nullptr) {
       if (explicit_) {
@@ -101,13 +101,18 @@ std::unique_ptr<CredentialsProvider> MakeDefaultCredentialsChain(
   if (options.cli_profile.empty()) {
     chain->Add("environment", std::make_unique<EnvironmentCredentialsProvider>(env));
   }
-  chain->Add(fmt::format("profile {}", profile_name),
-             std::make_unique<SelectedProfileProvider>(context, profile_name, explicit_profile,
-                                                       options.config));
+  chain->Add(fmt::format("profile {} (roles)", profile_name),
+             std::make_unique<SelectedProfileProvider>(
+                 context, profile_name, explicit_profile, options.config,
+                 ProfileCredentialsProvider::Phase::kRolesOnly));
   if (sts) {
     chain->Add("web identity",
                std::make_unique<WebIdentityCredentialsProvider>(env, sts, *options.clock));
   }
+  chain->Add(fmt::format("profile {}", profile_name),
+             std::make_unique<SelectedProfileProvider>(
+                 context, profile_name, explicit_profile, options.config,
+                 ProfileCredentialsProvider::Phase::kWithoutRoles));
   chain->Add("container",
              std::make_unique<ContainerCredentialsProvider>(env, nullptr, container_base));
   chain->Add("EC2 instance metadata", std::make_unique<OwningImdsProvider>(env));

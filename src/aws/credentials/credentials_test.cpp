@@ -230,6 +230,29 @@ TEST(ProfileCredentialsTest, CredentialProcessAndWebIdentityInAProfile) {
   EXPECT_EQ(f.calls.back(), "web arn:aws:iam::5:role/web token eyJ-web-token");
 }
 
+TEST(ProfileCredentialsTest, StaticKeysBeatCredentialProcessAndPhasesSplitRoles) {
+  ProfileFixture f(
+      "[profile both]\naws_access_key_id = KEYS\naws_secret_access_key = s\n"
+      "credential_process = /nonexistent/never-run\n"
+      "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = both\n");
+  EXPECT_EQ(f.Get("both")->access_key_id, "KEYS");
+  using Phase = ProfileCredentialsProvider::Phase;
+  EXPECT_EQ(ProfileCredentialsProvider(f.context, "both", Phase::kRolesOnly)
+                .GetCredentials()
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(ProfileCredentialsProvider(f.context, "role", Phase::kWithoutRoles)
+                .GetCredentials()
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(ProfileCredentialsProvider(f.context, "role", Phase::kRolesOnly)
+                .GetCredentials()
+                ->access_key_id,
+            "ASSUMED(arn:aws:iam::1:role/r)");
+}
+
 TEST(CredentialsChainTest, OrderAndExplicitProfiles) {
   auto config = *ParseSharedConfig(
       "[default]\naws_access_key_id = DEFAULT\naws_secret_access_key = s\n"

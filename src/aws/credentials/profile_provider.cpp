@@ -41,6 +41,14 @@ std::string DefaultRoleSessionName(const Clock& clock) {
 }
 
 Result<Credentials> ProfileCredentialsProvider::GetCredentials() {
+  if (phase_ != Phase::kAll) {
+    const Profile* profile = context_.config->FindProfile(profile_name_);
+    const bool assumes_role = profile != nullptr && profile->Get("role_arn").has_value();
+    if (assumes_role != (phase_ == Phase::kRolesOnly)) {
+      return NotFoundError(fmt::format("profile {} {}", profile_name_,
+                                       assumes_role ? "assumes a role" : "assumes no role"));
+    }
+  }
   std::set<std::string> visiting;
   return Resolve(profile_name_, visiting);
 }
@@ -69,9 +77,14 @@ Result<Credentials> ProfileCredentialsProvider::Resolve(const std::string& name,
     return InvalidArgumentError(fmt::format("source_profile cycle through profile {}", name));
   }
   const auto role_arn = profile->Get("role_arn");
-  if (!role_arn) {
-    if (auto command = profile->Get("credential_process")) {
-      return ProcessCredentialsProvider(*command, name).GetCredentials();
+  const bool has_keys = profile->Get("aws_access_key_id") || profile->Get("aws_secret_access_key");
+  // Static keys come first (as in botocore, whose credentials-file provider precedes the process
+  // one); in a source profile they even win over its own role_arn.
+  if (!role_arn || (has_keys && visiting.size() > 1)) {
+    if (!has_keys) {
+      if (auto command = profile->Get("credential_process")) {
+        return ProcessCredentialsProvider(*command, name).GetCredentials();
+      }
     }
     return StaticKeys(*profile);
   }
@@ -99,6 +112,7 @@ Result<Credentials> ProfileCredentialsProvider::Resolve(const std::string& name,
       // A profile may name itself to use its own static keys for the AssumeRole call.
       ASSIGN_OR_RETURN(source, StaticKeys(*profile));
     } else {
+      // (Resolve below sees visiting.size() > 1 and so prefers the source's static keys.)
       Result<Credentials> resolved = Resolve(*source_profile, visiting);
       if (!resolved.ok()) {
         return resolved.status().WithContext(fmt::format("source_profile of profile {}", name));

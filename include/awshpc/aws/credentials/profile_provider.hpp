@@ -27,8 +27,14 @@ struct ProfileProviderContext {
 
 class ProfileCredentialsProvider final : public CredentialsProvider {
  public:
-  ProfileCredentialsProvider(ProfileProviderContext context, std::string profile_name)
-      : context_(std::move(context)), profile_name_(std::move(profile_name)) {}
+  // botocore consults a profile twice: role-assuming profiles before web identity from the
+  // environment, plain ones (static keys, credential_process) after it. A phase that does not
+  // apply to the profile answers kNotFound.
+  enum class Phase { kAll, kRolesOnly, kWithoutRoles };
+
+  ProfileCredentialsProvider(ProfileProviderContext context, std::string profile_name,
+                             Phase phase = Phase::kAll)
+      : context_(std::move(context)), profile_name_(std::move(profile_name)), phase_(phase) {}
   Result<Credentials> GetCredentials() override;
 
  private:
@@ -37,6 +43,7 @@ class ProfileCredentialsProvider final : public CredentialsProvider {
 
   ProfileProviderContext context_;
   std::string profile_name_;
+  Phase phase_;
 };
 
 // AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME): EKS IRSA and friends.
