@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "awshpc/aws/crypto.hpp"
 #include "awshpc/aws/process.hpp"
@@ -84,6 +86,29 @@ TEST_F(CurlHttpClientTest, ReusesOneConnection) {
     EXPECT_EQ(connection, first_connection);
   }
   EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(CurlHttpClientTest, ConcurrentRequestsShareTheConnectionCache) {
+  CurlHttpClient client;
+  constexpr int kThreads = 4, kRequests = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRequests; ++i) {
+        HttpRequest request;
+        request.method = "POST";
+        request.url = Url("/upload");
+        request.body = std::string(1000, 'x');
+        auto response = client.Send(request);
+        if (response.ok() && response->status == 200 && Json(*response)["bytes"] == 1000) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok, kThreads * kRequests);
+  // At most one connection per concurrent handle, reused for the rest.
+  EXPECT_LE(client.connections_opened(), kThreads);
 }
 
 TEST_F(CurlHttpClientTest, InMemoryBodyAndEmptyPut) {

@@ -107,6 +107,15 @@ Result<Url> ParseUrl(std::string_view text) {
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (url.host.empty()) return InvalidArgumentError(fmt::format("URL '{}' has no host", text));
+  // Host names are DNS names or IP literals; anything else (spaces, control bytes, quotes) could
+  // end up in a Host header or a log line.
+  const bool bracketed = url.host.front() == '[';
+  for (std::size_t i = bracketed ? 1 : 0; i < url.host.size() - (bracketed ? 1 : 0); ++i) {
+    const auto c = static_cast<unsigned char>(url.host[i]);
+    const bool ok = bracketed ? (std::isxdigit(c) || c == ':' || c == '.')
+                              : (std::isalnum(c) || c == '-' || c == '.' || c == '_');
+    if (!ok) return InvalidArgumentError("URL host has characters a host name cannot have");
+  }
   if (!port_text.empty()) {
     int port = 0;
     const auto [ptr, ec] =

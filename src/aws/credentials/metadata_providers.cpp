@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "awshpc/aws/credentials/basic_providers.hpp"
@@ -160,6 +161,12 @@ Result<Credentials> InstanceProfileCredentialsProvider::GetCredentials() {
   const std::string role = roles.substr(0, roles.find('\n'));
   if (role.empty()) return NotFoundError("the instance has no IAM role");
   ASSIGN_OR_RETURN(const std::string body, imds_.Get(std::string(kBase) + role));
+  // IMDS says "Code": "Success" when the role's credentials could be issued.
+  const auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object() && json.contains("Code") && json["Code"] != "Success") {
+    return UnavailableError(
+        fmt::format("IMDS could not issue credentials for role {}: {}", role, json["Code"].dump()));
+  }
   return CredentialsFromJson(body, fmt::format("IMDS role {}", role), "Token");
 }
 
