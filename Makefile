@@ -11,16 +11,22 @@ BENCH_DIR ?= build-bench
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-sanitize test test-fast test-sanitize demo bench format format-check clean
+.PHONY: all deps configure build build-cli build-sanitize test test-fast test-sanitize demo bench format format-check clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Only the programs (no tests, no benchmarks): what the demo needs.
+build-cli: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aws-hpc aws-hpc-supervisor
 
 build-sanitize: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAWSHPC_SANITIZE=ON \
@@ -36,7 +42,7 @@ test-sanitize: build-sanitize
 
 test: test-fast test-sanitize
 
-demo: build
+demo: build-cli
 	@scripts/demo $(BUILD_DIR)
 
 bench: deps

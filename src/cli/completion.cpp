@@ -30,7 +30,7 @@ void Cases(const CLI::App& app, const std::string& path, std::string& out) {
              path == "job wait") {
     dynamic = " $(aws-hpc job list -n 30 2>/dev/null | tail -n +2 | cut -d' ' -f1)";
   }
-  out += "    \"" + path + "\") words=\"" + Words(app) + "\"" + dynamic + " ;;\n";
+  out += "    \"" + path + "\") words=\"" + Words(app) + dynamic + "\" ;;\n";
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     Cases(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name(), out);
   }
@@ -45,7 +45,8 @@ void RegisterCompletionCommand(CLI::App& root, CommandResult& result) {
       "Print a shell completion script: source <(aws-hpc completion bash), or save it to "
       "/etc/bash_completion.d/aws-hpc (zsh: autoload bashcompinit && bashcompinit first)");
   completion->add_option("shell", *shell, "Shell (bash)")->check(CLI::IsMember({"bash"}));
-  completion->callback([&root, &result] {
+  completion->callback([&root, &result, shell] {
+    (void)shell;  // keeps the option's storage alive: CLI11 writes into it during parse
     std::string cases;
     Cases(root, "", cases);
     std::cout
