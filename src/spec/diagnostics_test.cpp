@@ -94,8 +94,7 @@ TEST(DiagnosticsTest, DuplicateKeysAtAnyDepth) {
                        "version: \"1\"\n"
                        "command: [run]\n"
                        "name: other\n"),
-              ElementsAre("app.yaml:5:1: duplicate key \"name\" (first defined at line 2, "
-                          "column 1)"));
+              ElementsAre("app.yaml:5:1: name: duplicate key (first defined at line 2, column 1)"));
   EXPECT_THAT(DiagnoseBody("command: [run]\n"
                            "parameters:\n"
                            "  n: {type: int, type: float}\n"
@@ -103,12 +102,12 @@ TEST(DiagnosticsTest, DuplicateKeysAtAnyDepth) {
                            "environment:\n"
                            "  A: x\n"
                            "  A: y\n"),
-              ElementsAre("app.yaml:6:18: parameters.n: duplicate key \"type\" (first defined at "
-                          "line 6, column 7)",
-                          "app.yaml:7:3: parameters: duplicate key \"n\" (first defined at line "
-                          "6, column 3)",
-                          "app.yaml:10:3: environment: duplicate key \"A\" (first defined at "
-                          "line 9, column 3)"));
+              ElementsAre("app.yaml:6:18: parameters.n.type: duplicate key (first defined at line "
+                          "6, column 7)",
+                          "app.yaml:7:3: parameters.n: duplicate key (first defined at line 6, "
+                          "column 3)",
+                          "app.yaml:10:3: environment.A: duplicate key (first defined at line 9, "
+                          "column 3)"));
 }
 
 TEST(DiagnosticsTest, UnknownKeysWithAndWithoutSuggestion) {
@@ -116,10 +115,9 @@ TEST(DiagnosticsTest, UnknownKeysWithAndWithoutSuggestion) {
                            "paramters: {}\n"
                            "resources: {vcpu: 2}\n"
                            "frobnicate: 1\n"),
-              ElementsAre("app.yaml:5:1: unknown key \"paramters\" (did you mean \"parameters\"?)",
-                          "app.yaml:6:13: resources: unknown key \"vcpu\" (did you mean "
-                          "\"vcpus\"?)",
-                          "app.yaml:7:1: unknown key \"frobnicate\"; expected one of apiVersion, "
+              ElementsAre("app.yaml:5:1: paramters: unknown key (did you mean \"parameters\"?)",
+                          "app.yaml:6:13: resources.vcpu: unknown key (did you mean \"vcpus\"?)",
+                          "app.yaml:7:1: frobnicate: unknown key; expected one of apiVersion, "
                           "name, version, description, homepage, parameters, command, "
                           "environment, resources, variants, defaultVariant, architectures, "
                           "containers, inputs, outputs, performance, checkpoint, licenses or "
@@ -128,14 +126,14 @@ TEST(DiagnosticsTest, UnknownKeysWithAndWithoutSuggestion) {
 
 TEST(DiagnosticsTest, MissingRequiredKeys) {
   EXPECT_THAT(Diagnose("description: nothing else\n"),
-              ElementsAre("app.yaml:1:1: missing required key \"apiVersion\"",
-                          "app.yaml:1:1: missing required key \"name\"",
-                          "app.yaml:1:1: missing required key \"version\"",
-                          "app.yaml:1:1: missing required key \"command\""));
+              ElementsAre("app.yaml:1:1: apiVersion: missing required key",
+                          "app.yaml:1:1: name: missing required key",
+                          "app.yaml:1:1: version: missing required key",
+                          "app.yaml:1:1: command: missing required key"));
   EXPECT_THAT(DiagnoseBody("variants:\n  - {name: a}\n"),
-              ElementsAre("app.yaml:5:5: variants[0]: missing required key \"parallelism\"",
-                          "app.yaml:5:5: variants[0]: missing required key \"command\" (there is "
-                          "no top-level command)"));
+              ElementsAre("app.yaml:5:5: variants[0].parallelism: missing required key",
+                          "app.yaml:5:5: variants[0].command: missing required key (there is no "
+                          "top-level command)"));
 }
 
 TEST(DiagnosticsTest, WrongTypes) {
@@ -202,7 +200,7 @@ TEST(DiagnosticsTest, TemplatesAndConditions) {
                    "  BAD: \"{{ params.opt }}\"\n"
                    "  1X: y\n"),
       ElementsAre("app.yaml:9:10: command[2].if: expected params.NAME; got \"opt\"",
-                  "app.yaml:10:5: command[3]: missing required key \"args\"",
+                  "app.yaml:10:5: command[3].args: missing required key",
                   "app.yaml:11:5: command[4]: expected a string or a mapping {if: params.NAME, "
                   "args: [...]}; got a sequence",
                   "app.yaml:12:5: command[5]: \"{{ 1bad }}\" is not a reference (expected e.g. "

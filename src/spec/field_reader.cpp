@@ -29,6 +29,8 @@ void FieldReader::Error(const YamlNode& at, std::string_view path, std::string m
 }
 
 void FieldReader::ErrorAt(int line, int column, std::string_view path, std::string message) {
+  ++error_count_;
+  if (diagnostics_.size() >= kMaxDiagnostics) return;
   diagnostics_.push_back(Diagnostic{file_, line, column, std::string(path), std::move(message)});
 }
 
@@ -37,13 +39,17 @@ std::vector<Diagnostic> FieldReader::TakeDiagnostics() {
                    [](const Diagnostic& a, const Diagnostic& b) {
                      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                    });
+  if (error_count_ > diagnostics_.size()) {
+    diagnostics_.push_back(
+        Diagnostic{file_, 0, 0, "",
+                   fmt::format("{} more problems not shown", error_count_ - diagnostics_.size())});
+  }
   return std::move(diagnostics_);
 }
 
 void FieldReader::ExpectedGot(const YamlNode& node, std::string_view path,
                               std::string_view expected) {
-  const std::string got =
-      node.IsScalar() ? QuoteForMessage(node.scalar) : std::string(KindDescription(node));
+  const std::string got = node.IsScalar() ? Quote(node.scalar) : std::string(KindDescription(node));
   Error(node, path, fmt::format("expected {}; got {}", expected, got));
 }
 
@@ -61,9 +67,9 @@ bool FieldReader::CheckFreeMapping(const YamlNode& node, std::string_view path) 
     }
     const auto [it, inserted] = seen.emplace(key.scalar, &key);
     if (!inserted) {
-      Error(key, path,
-            fmt::format("duplicate key {} (first defined at line {}, column {})",
-                        QuoteForMessage(key.scalar), it->second->line, it->second->column));
+      Error(key, SubPath(path, Shorten(key.scalar)),
+            fmt::format("duplicate key (first defined at line {}, column {})", it->second->line,
+                        it->second->column));
     }
   }
   return true;
@@ -78,19 +84,13 @@ bool FieldReader::CheckMapping(const YamlNode& node, std::string_view path,
     if (!key.IsScalar()) continue;
     if (std::find(known.begin(), known.end(), key.scalar) != known.end()) continue;
     const std::string guess = Suggest(key.scalar, known);
-    if (!guess.empty()) {
-      Error(
-          key, path,
-          fmt::format("unknown key {} (did you mean \"{}\"?)", QuoteForMessage(key.scalar), guess));
-    } else {
-      Error(key, path,
-            fmt::format("unknown key {}; expected one of {}", QuoteForMessage(key.scalar),
-                        JoinOr(known)));
-    }
+    Error(key, SubPath(path, Shorten(key.scalar)),
+          guess.empty() ? fmt::format("unknown key; expected one of {}", JoinOr(known))
+                        : fmt::format("unknown key (did you mean \"{}\"?)", guess));
   }
   for (std::string_view key : required) {
     if (Find(node, key) == nullptr) {
-      Error(node, path, fmt::format("missing required key \"{}\"", key));
+      Error(node, SubPath(path, key), "missing required key");
     }
   }
   return true;

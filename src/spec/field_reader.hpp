@@ -19,6 +19,9 @@ std::string SubPath(std::string_view path, std::string_view key);
 // "variants" + 1 -> "variants[1]".
 std::string IndexPath(std::string_view path, std::size_t index);
 
+// Diagnostics kept per file; a pathological file (thousands of unknown keys) gets a summary line.
+inline constexpr std::size_t kMaxDiagnostics = 200;
+
 class FieldReader {
  public:
   explicit FieldReader(std::string file) : file_(std::move(file)) {}
@@ -26,7 +29,8 @@ class FieldReader {
   void Error(const YamlNode& at, std::string_view path, std::string message);
   void ErrorAt(int line, int column, std::string_view path, std::string message);
   std::vector<Diagnostic> TakeDiagnostics();
-  std::size_t ErrorCount() const { return diagnostics_.size(); }
+  // Problems found so far (also those beyond kMaxDiagnostics, which are counted, not kept).
+  std::size_t ErrorCount() const { return error_count_; }
 
   // Reports a non-mapping, duplicate keys, unknown keys (with a suggestion) and missing required
   // keys. Returns false (and reads nothing) when `node` is not a mapping.
@@ -67,6 +71,7 @@ class FieldReader {
 
   std::string file_;
   std::vector<Diagnostic> diagnostics_;
+  std::size_t error_count_ = 0;
 };
 
 }  // namespace awshpc::spec::internal

@@ -158,6 +158,36 @@ TEST(LimitsTest, BinaryGarbageIsADiagnosticNotACrash) {
   EXPECT_LT(timed.seconds, kMaxSeconds);
 }
 
+TEST(LimitsTest, ThousandsOfErrorsAreSummarised) {
+  std::string text = "apiVersion: aws-hpc/v1\nname: many\nversion: \"1\"\ncommand: [run]\n";
+  for (int i = 0; i < 5000; ++i) text += "unknown" + std::to_string(i) + ": 1\n";
+  const Timed timed = TimedParse(text);
+  EXPECT_LT(timed.seconds, kMaxSeconds);
+  ASSERT_EQ(timed.result.diagnostics.size(), 201u);
+  EXPECT_EQ(timed.result.diagnostics.front().ToString(),
+            "app.yaml:5:1: unknown0: unknown key; expected one of apiVersion, name, version, "
+            "description, homepage, parameters, command, environment, resources, variants, "
+            "defaultVariant, architectures, containers, inputs, outputs, performance, "
+            "checkpoint, licenses or retries");
+  EXPECT_EQ(timed.result.diagnostics.back().ToString(), "app.yaml: 4800 more problems not shown");
+}
+
+TEST(LimitsTest, LongValuesAreShortenedInMessages) {
+  // YAML caps implicit keys at 1024 characters; values are bounded only by the file size.
+  const std::string key(1000, 'k');
+  const std::string value(300000, 'v');
+  const Timed timed = TimedParse(
+      "apiVersion: aws-hpc/v1\nname: long\nversion: \"1\"\n"
+      "command: [run]\n" +
+      key + ": 1\nhomepage: " + value + "\n");
+  EXPECT_LT(timed.seconds, kMaxSeconds);
+  ASSERT_EQ(timed.result.diagnostics.size(), 2u) << timed.result.DiagnosticsText();
+  for (const Diagnostic& d : timed.result.diagnostics) {
+    EXPECT_LT(d.ToString().size(), 400u) << d.ToString().substr(0, 400);
+  }
+  EXPECT_EQ(timed.result.diagnostics[0].field_path, std::string(100, 'k') + "...");
+}
+
 TEST(LimitsTest, LongParameterValuesAreRefused) {
   LoadResult loaded = ParseAppSpec(R"(apiVersion: aws-hpc/v1
 name: long

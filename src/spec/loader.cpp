@@ -24,6 +24,8 @@ namespace {
 
 using internal::FieldReader;
 using internal::IndexPath;
+using internal::Quote;
+using internal::Shorten;
 using internal::SubPath;
 using internal::Suggest;
 using internal::YamlNode;
@@ -86,7 +88,7 @@ class SpecReader {
           spec_.api_version = *v;
         } else {
           r_.Error(*n, "apiVersion",
-                   fmt::format("expected \"{}\"; got {}", kApiVersion, QuoteForMessage(*v)));
+                   fmt::format("expected \"{}\"; got {}", kApiVersion, Quote(*v)));
         }
       }
     }
@@ -105,7 +107,7 @@ class SpecReader {
           spec_.homepage = *v;
         } else {
           r_.Error(*n, "homepage",
-                   fmt::format("expected an http:// or https:// URL; got {}", QuoteForMessage(*v)));
+                   fmt::format("expected an http:// or https:// URL; got {}", Quote(*v)));
         }
       }
     }
@@ -152,7 +154,7 @@ class SpecReader {
         r_.Error(key, "parameters",
                  fmt::format("expected a parameter name of letters, digits, '_' and '-' starting "
                              "with a letter or '_'; got {}",
-                             QuoteForMessage(key.scalar)));
+                             Quote(key.scalar)));
         continue;
       }
       Parameter p;
@@ -226,15 +228,16 @@ class SpecReader {
           p.pattern = *v;
         } catch (const std::regex_error& e) {
           r_.Error(*n, pattern_path,
-                   fmt::format("expected an ECMAScript regular expression; {} ({})",
-                               QuoteForMessage(*v), e.what()));
+                   fmt::format("expected an ECMAScript regular expression; {} ({})", Quote(*v),
+                               e.what()));
         }
       }
     }
     if (const YamlNode* n = FieldReader::Find(node, "values")) {
       ReadEnumValues(*n, SubPath(path, "values"), p);
     } else if (p.type == ParamType::kEnum) {
-      r_.Error(node, path, "missing required key \"values\" (an enum needs its list of values)");
+      r_.Error(node, SubPath(path, "values"),
+               "missing required key (an enum needs its list of values)");
     }
     if (const YamlNode* n = FieldReader::Find(node, "absolute")) {
       if (p.type != ParamType::kPath) {
@@ -282,7 +285,7 @@ class SpecReader {
       if (!v) continue;
       if (std::find(p.values.begin(), p.values.end(), *v) != p.values.end()) {
         r_.Error(node.children[i], IndexPath(path, i),
-                 fmt::format("duplicate value {}", QuoteForMessage(*v)));
+                 fmt::format("duplicate value {}", Quote(*v)));
         continue;
       }
       p.values.push_back(*v);
@@ -299,7 +302,8 @@ class SpecReader {
       if (broken_parameters_.count(name) > 0) return;
       const Parameter* p = spec_.FindParameter(name);
       if (p == nullptr) {
-        std::string message = fmt::format("{{{{ {} }}}} refers to an unknown parameter", ref);
+        std::string message =
+            fmt::format("{{{{ {} }}}} refers to an unknown parameter", Shorten(ref));
         const std::string guess = Suggest(name, AllParameterNames());
         if (!guess.empty()) message += fmt::format(" (did you mean params.{}?)", guess);
         r_.Error(at, path, std::move(message));
@@ -316,10 +320,11 @@ class SpecReader {
     std::string message = fmt::format(
         "unknown reference {{{{ {} }}}}; expected params.NAME or one "
         "of {}",
-        ref, JoinOr(builtins));
+        Shorten(ref), JoinOr(builtins));
     const std::string guess = Suggest(ref, builtins);
     if (!guess.empty()) {
-      message = fmt::format("unknown reference {{{{ {} }}}} (did you mean {}?)", ref, guess);
+      message =
+          fmt::format("unknown reference {{{{ {} }}}} (did you mean {}?)", Shorten(ref), guess);
     }
     r_.Error(at, path, std::move(message));
   }
@@ -355,12 +360,12 @@ class SpecReader {
     auto text = r_.String(node, path);
     if (!text) return "";
     if (!text->starts_with("params.")) {
-      r_.Error(node, path, fmt::format("expected params.NAME; got {}", QuoteForMessage(*text)));
+      r_.Error(node, path, fmt::format("expected params.NAME; got {}", Quote(*text)));
       return "";
     }
     const std::string name = text->substr(7);
     if (spec_.FindParameter(name) == nullptr && broken_parameters_.count(name) == 0) {
-      std::string message = fmt::format("params.{} is not a parameter", name);
+      std::string message = fmt::format("params.{} is not a parameter", Shorten(name));
       const std::string guess = Suggest(name, AllParameterNames());
       if (!guess.empty()) message += fmt::format(" (did you mean params.{}?)", guess);
       r_.Error(node, path, std::move(message));
@@ -415,7 +420,7 @@ class SpecReader {
         r_.Error(key, path,
                  fmt::format("expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*); "
                              "got {}",
-                             QuoteForMessage(key.scalar)));
+                             Quote(key.scalar)));
         continue;
       }
       EnvVar var;
@@ -539,7 +544,7 @@ class SpecReader {
       implicit.name = "default";
       spec_.variants.push_back(std::move(implicit));
       if (FieldReader::Find(root, "command") == nullptr) {
-        r_.Error(root, "", "missing required key \"command\"");
+        r_.Error(root, "command", "missing required key");
       }
     }
     if (const YamlNode* n = FieldReader::Find(root, "defaultVariant")) {
@@ -547,8 +552,8 @@ class SpecReader {
         if (spec_.FindVariant(*v) != nullptr) {
           spec_.default_variant = *v;
         } else if (!spec_.variants.empty()) {
-          std::string message = fmt::format("expected one of {}; got {}",
-                                            JoinOr(spec_.VariantNames()), QuoteForMessage(*v));
+          std::string message =
+              fmt::format("expected one of {}; got {}", JoinOr(spec_.VariantNames()), Quote(*v));
           r_.Error(*n, "defaultVariant", std::move(message));
         }
       }
@@ -578,7 +583,8 @@ class SpecReader {
     if (const YamlNode* n = FieldReader::Find(node, "command")) {
       v.command = ReadCommand(*n, SubPath(path, "command"));
     } else if (!has_top_command_) {
-      r_.Error(node, path, "missing required key \"command\" (there is no top-level command)");
+      r_.Error(node, SubPath(path, "command"),
+               "missing required key (there is no top-level command)");
     }
     if (const YamlNode* n = FieldReader::Find(node, "resources")) {
       v.resources = ReadResources(*n, SubPath(path, "resources"));
@@ -626,7 +632,7 @@ class SpecReader {
       if (std::find(known.begin(), known.end(), key.scalar) == known.end()) {
         r_.Error(key, "containers",
                  fmt::format("expected an architecture (one of {}); got {}", JoinOr(known),
-                             QuoteForMessage(key.scalar)));
+                             Quote(key.scalar)));
         continue;
       }
       if (!spec_.architectures.empty() &&
@@ -643,7 +649,7 @@ class SpecReader {
         r_.Error(node.Value(i), path,
                  fmt::format("expected an image reference without spaces (e.g. "
                              "public.ecr.aws/hpc/lammps:2Aug2023); got {}",
-                             QuoteForMessage(*image)));
+                             Quote(*image)));
         continue;
       }
       spec_.containers.push_back(Container{key.scalar, *image});
@@ -776,7 +782,7 @@ class SpecReader {
       if (const YamlNode* n = FieldReader::Find(item, "feature")) {
         license.feature = r_.Line(*n, SubPath(path, "feature"), 256).value_or("");
       } else if (needs_server) {
-        r_.Error(item, path, "missing required key \"feature\" (flexlm and rlm need it)");
+        r_.Error(item, SubPath(path, "feature"), "missing required key (flexlm and rlm need it)");
       }
       if (const YamlNode* n = FieldReader::Find(item, "count")) {
         license.count =
@@ -786,11 +792,10 @@ class SpecReader {
         license.server = r_.Line(*n, SubPath(path, "server"), 256).value_or("");
         if (!license.server.empty() && license.server.find_first_of("@:") == std::string::npos) {
           r_.Error(*n, SubPath(path, "server"),
-                   fmt::format("expected port@host or host:port; got {}",
-                               QuoteForMessage(license.server)));
+                   fmt::format("expected port@host or host:port; got {}", Quote(license.server)));
         }
       } else if (needs_server) {
-        r_.Error(item, path, "missing required key \"server\" (flexlm and rlm need it)");
+        r_.Error(item, SubPath(path, "server"), "missing required key (flexlm and rlm need it)");
       }
       spec_.licenses.push_back(std::move(license));
     }

@@ -21,4 +21,14 @@ std::string Suggest(std::string_view word, const std::vector<std::string>& candi
   return "";
 }
 
+std::string Shorten(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  return std::string(text.substr(0, max_bytes)) + "...";
+}
+
+std::string Quote(std::string_view text) {
+  if (text.size() <= 100) return QuoteForMessage(text);
+  return QuoteForMessage(text.substr(0, 100)) + "...";
+}
+
 }  // namespace awshpc::spec::internal

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "awshpc/core/text.hpp"
+#include "suggest.hpp"
 
 namespace awshpc::spec {
 namespace {
@@ -61,7 +62,7 @@ Result<Template> ParseTemplate(std::string_view text) {
       return InvalidArgumentError(
           fmt::format("{} is not a reference (expected e.g. {{{{ params.NAME }}}} or {{{{ "
                       "resources.vcpus }}}})",
-                      QuoteForMessage(text.substr(open, close + 2 - open))));
+                      internal::Quote(text.substr(open, close + 2 - open))));
     }
     out.parts.push_back({true, std::string(ref)});
     pos = close + 2;
