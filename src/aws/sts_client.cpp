@@ -37,10 +37,8 @@ Result<Credentials> ParseCredentials(const std::string& xml, const std::string& 
 
 StsQueryClient::StsQueryClient(HttpClient& http, Endpoint endpoint, const Clock& clock,
                                RetryStrategy retry)
-    : http_(http),
-      endpoint_(std::move(endpoint)),
-      signer_({"sts", endpoint_.signing_region}, clock),
-      retry_(std::move(retry)) {}
+    : client_({"sts", "sts", std::move(endpoint), Protocol::kQuery}, http, nullptr, clock,
+              std::move(retry)) {}
 
 Result<std::string> StsQueryClient::Call(
     const std::string& action, const std::vector<std::pair<std::string, std::string>>& params,
@@ -48,31 +46,19 @@ Result<std::string> StsQueryClient::Call(
   std::vector<std::pair<std::string, std::string>> all = {{"Action", action},
                                                           {"Version", std::string(kApiVersion)}};
   all.insert(all.end(), params.begin(), params.end());
-  const std::string body = EncodeQuery(all);
-  return retry_.Run<std::string>([&](int) -> AwsOutcome<std::string> {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = endpoint_.url + "/";
-    request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    request.body = body;
-    if (credentials != nullptr) {
-      Result<SignatureParts> signed_parts = signer_.Sign(request, *credentials);
-      if (!signed_parts.ok()) {
-        AwsError error = TransportError("sts", action, signed_parts.status());
-        error.retryable = false;
-        return error;
-      }
-    }
-    Result<HttpResponse> response = http_.Send(request);
-    if (!response.ok()) return TransportError("sts", action, response.status());
-    if (response->status >= 200 && response->status < 300) return std::move(response->body);
-    AwsError error = ParseXmlError("sts", action, *response);
-    // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
-    if (credentials != nullptr && signer_.AdjustClockSkew(error.code, *response)) {
-      error.retryable = true;
-    }
-    return error;
-  });
+  HttpRequest request;
+  request.method = "POST";
+  request.url = "/";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = EncodeQuery(all);
+  // AssumeRole signs with the caller's source credentials; web identity calls are unsigned.
+  CallOptions options;
+  options.anonymous = credentials == nullptr;
+  options.credentials = credentials;
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   client_.Send(
+                       action, [&]() -> Result<HttpRequest> { return request; }, options));
+  return std::move(response.body);
 }
 
 Result<Credentials> StsQueryClient::AssumeRole(const Credentials& source,

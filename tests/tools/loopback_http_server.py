@@ -8,8 +8,9 @@ Keep-alive is on, so clients can reuse connections. Routes:
   GET  /download?bytes=N -> N bytes, byte i = i % 251, written in 1 MiB chunks
   GET  /slow?ms=N        -> answers after N ms
   any  /status?code=N    -> status N with a small XML body
-  POST /flaky/KEY/N/STATUS/CODE/ -> the first N requests for KEY fail with STATUS and an STS-style
-                          XML error CODE, later ones get an AssumeRole response
+  POST /flaky/KEY/N/STATUS/CODE/ -> the first N requests for KEY fail with STATUS and error CODE
+                          (JSON when the request's Content-Type says json, else STS-style XML),
+                          later ones get {"ok": true} or an AssumeRole response
   POST /skewed/          -> this server's clock runs an hour ahead (Date header too): requests
                           whose X-Amz-Date is more than 5 min off get 403 RequestTimeTooSkewed
 A request line with an absolute URL (as sent to a proxy) is answered like /echo.
@@ -116,8 +117,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with FLAKY_LOCK:
                 seen = FLAKY.get(key, 0)
                 FLAKY[key] = seen + 1
-            if seen < int(fails):
+            json_protocol = "json" in self.headers.get("Content-Type", "")
+            if seen < int(fails) and json_protocol:
+                body = {"__type": "com.amazonaws.test#" + code, "message": "injected"}
+                self._send(int(status), json.dumps(body).encode(), "application/x-amz-json-1.1")
+            elif seen < int(fails):
                 self._send(int(status), sts_error(code), "text/xml")
+            elif json_protocol:
+                self._send(200, b'{"ok": true}', "application/x-amz-json-1.1")
             else:
                 self._send(200, ASSUME_ROLE_XML, "text/xml")
         elif route.startswith("/skewed/"):

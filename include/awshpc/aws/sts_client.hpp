@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "awshpc/aws/aws_client.hpp"
 #include "awshpc/aws/credentials.hpp"
 #include "awshpc/aws/endpoints.hpp"
 #include "awshpc/aws/http_client.hpp"
@@ -44,15 +45,12 @@ class StsQueryClient final : public StsClient {
   Result<Credentials> AssumeRoleWithWebIdentity(const AssumeRoleParams& params) override;
 
  private:
-  // One query-protocol call with retries; returns the XML body of the successful response.
+  // One query-protocol call; returns the XML body of the successful response.
   Result<std::string> Call(const std::string& action,
                            const std::vector<std::pair<std::string, std::string>>& params,
                            const Credentials* credentials);
 
-  HttpClient& http_;
-  Endpoint endpoint_;
-  SigV4Signer signer_;
-  RetryStrategy retry_;
+  AwsClient client_;
 };
 
 // A factory that resolves the STS endpoint for each region from `env`/`config` and sends through

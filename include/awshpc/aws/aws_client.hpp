@@ -1,0 +1,64 @@
+// File: aws_client.hpp
+// The request loop every service client shares: resolve credentials, sign, send, turn error
+// responses into AwsError by protocol, retry by the standard mode, correct clock skew. Service
+// clients (Batch, S3, EC2, ...) only build requests and parse successful responses.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "awshpc/aws/aws_error.hpp"
+#include "awshpc/aws/credentials.hpp"
+#include "awshpc/aws/endpoints.hpp"
+#include "awshpc/aws/http_client.hpp"
+#include "awshpc/aws/retry_strategy.hpp"
+#include "awshpc/aws/sigv4.hpp"
+
+namespace awshpc::aws {
+
+// How a service encodes errors: query/ec2/rest-xml in XML, json/rest-json in JSON.
+enum class Protocol { kQuery, kEc2, kRestXml, kJson, kRestJson };
+
+struct ServiceConfig {
+  std::string service;       // for messages and errors: "batch"
+  std::string signing_name;  // SigV4 service name: "batch", "s3", "ecr"
+  Endpoint endpoint;         // from ResolveEndpoint
+  Protocol protocol = Protocol::kJson;
+  bool s3 = false;                // S3 signing rules
+  bool unsigned_payload = false;  // S3 over TLS: do not hash bodies
+};
+
+struct CallOptions {
+  bool anonymous = false;                    // send unsigned (STS AssumeRoleWithWebIdentity)
+  const Credentials* credentials = nullptr;  // sign with these instead of the provider's
+};
+
+class AwsClient {
+ public:
+  // `http` and `credentials` must outlive the client. `credentials` may be null for clients that
+  // only make anonymous calls.
+  AwsClient(ServiceConfig config, HttpClient& http, CredentialsProvider* credentials,
+            const Clock& clock = SystemClock::Instance(), RetryStrategy retry = RetryStrategy());
+
+  // Builds the request with `make_request` for each attempt (so streamed bodies start over),
+  // prefixes its URL with the endpoint (`url` holds "/path?query"), signs it unless `anonymous`,
+  // sends it and retries. Any 2xx response is returned; anything else becomes an error Status
+  // carrying service, operation, HTTP status, AWS code, message and request id.
+  Result<HttpResponse> Send(std::string_view operation,
+                            const std::function<Result<HttpRequest>()>& make_request,
+                            const CallOptions& options = {});
+
+  const ServiceConfig& config() const { return config_; }
+  SigV4Signer& signer() { return signer_; }
+
+ private:
+  AwsError ParseError(std::string_view operation, const HttpResponse& response) const;
+
+  ServiceConfig config_;
+  HttpClient& http_;
+  CredentialsProvider* credentials_;
+  SigV4Signer signer_;
+  RetryStrategy retry_;
+};
+
+}  // namespace awshpc::aws

@@ -1,0 +1,70 @@
+// File: aws_client.cpp
+#include "awshpc/aws/aws_client.hpp"
+
+#include <fmt/format.h>
+
+namespace awshpc::aws {
+namespace {
+
+// A local failure (bad request, no credentials): reported as is, never retried.
+AwsError LocalError(const ServiceConfig& config, std::string_view operation, const Status& status) {
+  AwsError error = TransportError(config.service, operation, status);
+  error.retryable = false;
+  return error;
+}
+
+}  // namespace
+
+AwsClient::AwsClient(ServiceConfig config, HttpClient& http, CredentialsProvider* credentials,
+                     const Clock& clock, RetryStrategy retry)
+    : config_(std::move(config)),
+      http_(http),
+      credentials_(credentials),
+      signer_({config_.signing_name, config_.endpoint.signing_region, config_.s3,
+               config_.unsigned_payload},
+              clock),
+      retry_(std::move(retry)) {}
+
+AwsError AwsClient::ParseError(std::string_view operation, const HttpResponse& response) const {
+  switch (config_.protocol) {
+    case Protocol::kJson:
+    case Protocol::kRestJson:
+      return ParseJsonError(config_.service, operation, response);
+    case Protocol::kQuery:
+    case Protocol::kEc2:
+    case Protocol::kRestXml:
+      break;
+  }
+  return ParseXmlError(config_.service, operation, response);
+}
+
+Result<HttpResponse> AwsClient::Send(std::string_view operation,
+                                     const std::function<Result<HttpRequest>()>& make_request,
+                                     const CallOptions& options) {
+  const bool anonymous = options.anonymous;
+  return retry_.Run<HttpResponse>([&](int) -> AwsOutcome<HttpResponse> {
+    Result<HttpRequest> built = make_request();
+    if (!built.ok()) return LocalError(config_, operation, built.status());
+    HttpRequest request = *std::move(built);
+    request.url = config_.endpoint.url + (request.url.empty() ? "/" : request.url);
+    if (!anonymous) {
+      Result<Credentials> credentials =
+          options.credentials != nullptr ? Result<Credentials>(*options.credentials)
+          : credentials_ != nullptr
+              ? credentials_->GetCredentials()
+              : Result<Credentials>(FailedPreconditionError("no credentials provider"));
+      if (!credentials.ok()) return LocalError(config_, operation, credentials.status());
+      Result<SignatureParts> signed_parts = signer_.Sign(request, *credentials);
+      if (!signed_parts.ok()) return LocalError(config_, operation, signed_parts.status());
+    }
+    Result<HttpResponse> response = http_.Send(request);
+    if (!response.ok()) return TransportError(config_.service, operation, response.status());
+    if (response->status >= 200 && response->status < 300) return *std::move(response);
+    AwsError error = ParseError(operation, *response);
+    // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
+    if (!anonymous && signer_.AdjustClockSkew(error.code, *response)) error.retryable = true;
+    return error;
+  });
+}
+
+}  // namespace awshpc::aws

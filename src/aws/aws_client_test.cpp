@@ -1,0 +1,168 @@
+// File: aws_client_test.cpp
+// The shared request loop over the real transport against the loopback server: JSON-protocol
+// errors and retries, signing, and S3-style streamed uploads/downloads of files (with a retry
+// that restarts the stream).
+#include "awshpc/aws/aws_client.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "awshpc/aws/body_streams.hpp"
+#include "awshpc/aws/credentials/basic_providers.hpp"
+#include "awshpc/aws/curl_http_client.hpp"
+#include "test_util.hpp"
+
+namespace awshpc::aws {
+namespace {
+
+class AwsClientTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(testing::HaveProgram("python3")) << "python3 is missing: install Debian python3";
+    port_ = testing::FreeLoopbackPort();
+    server_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+        "python3", testing::SourcePath("tests/tools/loopback_http_server.py"),
+        std::to_string(port_)});
+    ASSERT_TRUE(testing::WaitForPort(port_, 10'000)) << "loopback server did not start";
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  std::unique_ptr<AwsClient> Client(ServiceConfig config) {
+    config.endpoint = Endpoint{"http://127.0.0.1:" + std::to_string(port_), "us-east-1", "test"};
+    RetryStrategy retry(
+        {}, [] { return 0.5; }, [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
+        std::make_shared<RetryQuota>());
+    return std::make_unique<AwsClient>(config, http, &credentials, SystemClock::Instance(), retry);
+  }
+  static std::function<Result<HttpRequest>()> JsonPost(const std::string& url) {
+    return [url]() -> Result<HttpRequest> {
+      HttpRequest request;
+      request.method = "POST";
+      request.url = url;
+      request.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                         {"X-Amz-Target", "AWSBatchV20160810.SubmitJob"}};
+      request.body = R"({"jobName":"j"})";
+      return request;
+    };
+  }
+
+  CurlHttpClient http;
+  StaticCredentialsProvider credentials{Credentials{"AKIDFAKE", "fake-secret", "", {}, "test"}};
+  std::vector<std::chrono::milliseconds> sleeps;
+  static int port_;
+  static std::unique_ptr<testing::ChildProcess> server_;
+};
+
+int AwsClientTest::port_ = 0;
+std::unique_ptr<testing::ChildProcess> AwsClientTest::server_;
+
+TEST_F(AwsClientTest, SignsRequests) {
+  auto client = Client({"batch", "batch", {}, Protocol::kRestJson});
+  auto response = client->Send("ListJobs", []() -> Result<HttpRequest> {
+    HttpRequest request;
+    request.url = "/echo/v1/listjobs?jobQueue=q%201";
+    return request;
+  });
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  const auto json = nlohmann::json::parse(response->body);
+  EXPECT_EQ(json["target"], "/echo/v1/listjobs?jobQueue=q%201");
+  bool signed_request = false;
+  for (const auto& header : json["headers"]) {
+    if (header[0] == "Authorization") {
+      signed_request = std::string(header[1]).starts_with("AWS4-HMAC-SHA256 Credential=AKIDFAKE/");
+    }
+  }
+  EXPECT_TRUE(signed_request);
+}
+
+TEST_F(AwsClientTest, RetriesJsonThrottlingAndReportsClientErrors) {
+  auto client = Client({"batch", "batch", {}, Protocol::kJson});
+  auto response =
+      client->Send("SubmitJob", JsonPost("/flaky/submit/1/429/TooManyRequestsException/"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->body, R"({"ok": true})");
+  EXPECT_EQ(sleeps, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250)});
+
+  auto failed = client->Send("SubmitJob", JsonPost("/flaky/bad/9/400/ClientException/"));
+  EXPECT_EQ(failed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(failed.status().message().starts_with(
+      "batch SubmitJob: HTTP 400 ClientException: injected (request id req-"))
+      << failed.status().message();
+  EXPECT_EQ(sleeps.size(), 1u);  // not retried
+}
+
+long PeakRssKib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST_F(AwsClientTest, StreamsLargeFilesBothWaysWithS3Signing) {
+  testing::TempDir dir;
+  const std::string source = dir.path() + "/object.bin";
+  constexpr std::uint64_t kSize = 64ull << 20;
+  {
+    std::ofstream out(source, std::ios::binary);
+    std::string block(1 << 20, '\0');
+    for (std::uint64_t i = 0; i < kSize; i += block.size()) {
+      for (std::size_t j = 0; j < block.size(); ++j) block[j] = static_cast<char>((i + j) % 251);
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  auto client = Client({"s3", "s3", {}, Protocol::kRestXml, /*s3=*/true, /*unsigned=*/true});
+  const long rss_before = PeakRssKib();
+  auto uploaded = client->Send("PutObject", [&]() -> Result<HttpRequest> {
+    ASSIGN_OR_RETURN(FileBody body, FileBodySource(source));
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = "/upload";
+    request.body_source = std::move(body.source);
+    request.content_length = body.length;
+    return request;
+  });
+  ASSERT_TRUE(uploaded.ok()) << uploaded.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(uploaded->body)["sha256"], *Sha256HexOfFile(source));
+
+  const std::string target = dir.path() + "/downloaded.bin";
+  auto downloaded = client->Send("GetObject", [&]() -> Result<HttpRequest> {
+    ASSIGN_OR_RETURN(BodySink sink, FileBodySink(target));
+    HttpRequest request;
+    request.url = "/download?bytes=" + std::to_string(kSize);
+    request.response_sink = std::move(sink);
+    return request;
+  });
+  ASSERT_TRUE(downloaded.ok()) << downloaded.status().ToString();
+  EXPECT_EQ(std::filesystem::file_size(target), kSize);
+  EXPECT_EQ(*Sha256HexOfFile(target), *Sha256HexOfFile(source));
+#if !defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(PeakRssKib() - rss_before, 16 * 1024);  // 128 MiB moved, well under 16 MiB held
+#endif
+}
+
+TEST_F(AwsClientTest, RetriedStreamedUploadStartsOver) {
+  testing::TempDir dir;
+  const std::string source = dir.Write("part", std::string(4 << 20, 'p'));
+  auto client = Client({"s3", "s3", {}, Protocol::kRestXml, true, true});
+  int attempts = 0;
+  auto response = client->Send("UploadPart", [&]() -> Result<HttpRequest> {
+    ++attempts;
+    ASSIGN_OR_RETURN(FileBody body, FileBodySource(source));
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = "/flaky/part/1/503/SlowDown/";
+    request.body_source = std::move(body.source);
+    request.content_length = body.length;
+    return request;
+  });
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(sleeps, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250)});
+}
+
+}  // namespace
+}  // namespace awshpc::aws
