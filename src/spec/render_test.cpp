@@ -123,6 +123,22 @@ TEST(RenderTest, RequestResourcesFeedTemplatesAndAreChecked) {
   EXPECT_THAT(Render(app, serial_on_two_nodes).status().message(), HasSubstr("runs on one node"));
 }
 
+TEST(RenderTest, MemoryAndWalltimeLimits) {
+  const AppSpec app = Load(kEcho);
+  RenderRequest request;
+  request.memory_mib = 32 * 1024;
+  EXPECT_EQ(Render(app, request).status().message(),
+            "memory 32GiB is above the app's maximum of 16GiB");
+  request.memory_mib = 16 * 1024;
+  request.walltime_seconds = 0;
+  EXPECT_EQ(Render(app, request).status().message(), "walltime must be >= 1s; got 0s");
+  request.walltime_seconds = 90;
+  EXPECT_EQ(Render(app, request)->resources.walltime_seconds, 90);
+  RenderRequest longer;
+  longer.walltime_seconds = 7200;
+  EXPECT_EQ(Render(Lammps(), longer)->resources.walltime_seconds, 7200);
+}
+
 TEST(RenderTest, UnknownDuplicateInvalidAndMissingParametersAreAllReported) {
   const AppSpec app = Lammps();
   RenderRequest request;

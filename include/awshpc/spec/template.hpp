@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "awshpc/core/status.hpp"
 #include "awshpc/spec/app_spec.hpp"
