@@ -115,7 +115,7 @@ TEST_F(AwsClientTest, StreamsLargeFilesBothWaysWithS3Signing) {
     }
   }
   auto client = Client({"s3", "s3", {}, Protocol::kRestXml, /*s3=*/true, /*unsigned=*/true});
-  const long rss_before = PeakRssKib();
+  [[maybe_unused]] const long rss_before = PeakRssKib();
   auto uploaded = client->Send("PutObject", [&]() -> Result<HttpRequest> {
     ASSIGN_OR_RETURN(FileBody body, FileBodySource(source));
     HttpRequest request;
