@@ -108,9 +108,8 @@ TEST(CliTest, AppsCanBeListedInspectedAndValidated) {
   std::fclose(file);
   CliResult invalid = cli.Run({"app", "validate", broken});
   EXPECT_EQ(invalid.exit_code, 2);
-  EXPECT_NE(invalid.err.find(broken + ":4:1: unknown key \"comand\" (did you mean \"command\"?)"),
-            std::string::npos)
-      << invalid.err;
+  EXPECT_NE(invalid.err.find(broken + ":4:1: comand"), std::string::npos) << invalid.err;
+  EXPECT_NE(invalid.err.find("did you mean \"command\"?"), std::string::npos) << invalid.err;
   EXPECT_NE(invalid.err.find(broken + ":7:18: variants[0].parallelism"), std::string::npos)
       << invalid.err;
 }
