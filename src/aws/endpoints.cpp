@@ -41,11 +41,12 @@ bool ValidRegion(std::string_view region) {
 }  // namespace
 
 Partition PartitionOf(std::string_view region) {
-  if (region.starts_with("cn-")) return {"aws-cn", "amazonaws.com.cn"};
-  if (region.starts_with("us-gov-")) return {"aws-us-gov", "amazonaws.com"};
-  if (region.starts_with("us-isob-")) return {"aws-iso-b", "sc2s.sgov.gov"};
-  if (region.starts_with("us-iso-")) return {"aws-iso", "c2s.ic.gov"};
-  return {"aws", "amazonaws.com"};
+  if (region.starts_with("cn-"))
+    return {"aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn"};
+  if (region.starts_with("us-gov-")) return {"aws-us-gov", "amazonaws.com", "api.aws"};
+  if (region.starts_with("us-isob-")) return {"aws-iso-b", "sc2s.sgov.gov", ""};
+  if (region.starts_with("us-iso-")) return {"aws-iso", "c2s.ic.gov", ""};
+  return {"aws", "amazonaws.com", "api.aws"};
 }
 
 Result<RegionResolution> ResolveRegion(const Environment& env, const Profile* profile,
@@ -128,9 +129,16 @@ Result<Endpoint> ResolveEndpoint(const ServiceInfo& service, std::string_view re
   }
   const bool fips = IsTrue(env.Get("AWS_USE_FIPS_ENDPOINT")) ||
                     (profile != nullptr && IsTrue(profile->Get("use_fips_endpoint")));
-  return Endpoint{fmt::format("https://{}{}.{}.{}", service.endpoint_prefix, fips ? "-fips" : "",
-                              region, partition.dns_suffix),
-                  std::string(region), "default"};
+  const bool dual_stack = IsTrue(env.Get("AWS_USE_DUALSTACK_ENDPOINT")) ||
+                          (profile != nullptr && IsTrue(profile->Get("use_dualstack_endpoint")));
+  if (dual_stack && partition.dual_stack_suffix.empty()) {
+    return InvalidArgumentError(
+        fmt::format("partition {} has no dual-stack endpoints", partition.id));
+  }
+  return Endpoint{
+      fmt::format("https://{}{}.{}.{}", service.endpoint_prefix, fips ? "-fips" : "", region,
+                  dual_stack ? partition.dual_stack_suffix : partition.dns_suffix),
+      std::string(region), "default"};
 }
 
 }  // namespace awshpc::aws

@@ -52,6 +52,14 @@ TEST(EndpointTest, PartitionDefaults) {
       ResolveEndpoint(kBatch, "us-east-1", MapEnvironment({{"AWS_USE_FIPS_ENDPOINT", "true"}}))
           ->url,
       "https://batch-fips.us-east-1.amazonaws.com");
+  MapEnvironment dual({{"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+  EXPECT_EQ(ResolveEndpoint(kBatch, "eu-west-1", dual)->url, "https://batch.eu-west-1.api.aws");
+  EXPECT_EQ(ResolveEndpoint(kBatch, "cn-north-1", dual)->url,
+            "https://batch.cn-north-1.api.amazonwebservices.com.cn");
+  EXPECT_FALSE(ResolveEndpoint(kBatch, "us-iso-east-1", dual).ok());
+  Profile fips_profile{"f", {{"use_fips_endpoint", "true"}}};
+  EXPECT_EQ(ResolveEndpoint(kBatch, "us-gov-west-1", env, nullptr, &fips_profile)->url,
+            "https://batch-fips.us-gov-west-1.amazonaws.com");
   EXPECT_FALSE(ResolveEndpoint(kBatch, "evil.com/x", env).ok());
 }
 

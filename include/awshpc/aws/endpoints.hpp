@@ -15,8 +15,9 @@
 namespace awshpc::aws {
 
 struct Partition {
-  std::string_view id;          // "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"
-  std::string_view dns_suffix;  // "amazonaws.com", "amazonaws.com.cn", ...
+  std::string_view id;                 // "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"
+  std::string_view dns_suffix;         // "amazonaws.com", "amazonaws.com.cn", ...
+  std::string_view dual_stack_suffix;  // "api.aws", ...; empty where there is none
 };
 
 // The partition a region belongs to, from its name ("cn-north-1" -> aws-cn).
@@ -52,7 +53,9 @@ std::string EndpointEnvironmentVariable(std::string_view service_id);
 
 // Configured endpoints first (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), in the SDKs'
 // order: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's [services] section, the
-// profile's endpoint_url; then the partition default (FIPS with AWS_USE_FIPS_ENDPOINT=true).
+// profile's endpoint_url; then the partition default (FIPS with AWS_USE_FIPS_ENDPOINT=true,
+// IPv4+IPv6 with AWS_USE_DUALSTACK_ENDPOINT=true, or the profile's use_fips_endpoint /
+// use_dualstack_endpoint).
 Result<Endpoint> ResolveEndpoint(const ServiceInfo& service, std::string_view region,
                                  const Environment& env, const SharedConfig* config = nullptr,
                                  const Profile* profile = nullptr);
