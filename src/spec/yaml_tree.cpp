@@ -77,7 +77,8 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnMapEnd() override { Close(); }
 
  private:
-  struct Open_ {
+  // A collection being built, with the anchor it will be registered under when complete.
+  struct Frame {
     YamlNode node;
     YAML::anchor_t anchor;
   };
@@ -113,13 +114,14 @@ class TreeBuilder final : public YAML::EventHandler {
     }
     // A mapping key must be a scalar: app.yaml has no use for complex keys.
     CheckKeyPosition(mark, kind);
-    stack_.push_back(Open_{MakeNode(mark, kind), anchor});
+    stack_.push_back(Frame{MakeNode(mark, kind), anchor});
   }
 
   void Close() {
-    Open_ open = std::move(stack_.back());
+    if (stack_.empty()) return;  // yaml-cpp balances events; never trust that blindly
+    Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    Complete(std::move(open.node), open.anchor);
+    Complete(std::move(frame.node), frame.anchor);
   }
 
   void CheckKeyPosition(const YAML::Mark& mark, YamlNode::Kind kind) {
@@ -155,7 +157,7 @@ class TreeBuilder final : public YAML::EventHandler {
   std::size_t max_nodes_;
   std::size_t nodes_ = 0;
   int documents_ = 0;
-  std::vector<Open_> stack_;
+  std::vector<Frame> stack_;
   std::map<YAML::anchor_t, YamlNode> anchors_;
   YamlNode root_;
 };
