@@ -41,8 +41,16 @@ AwsError AwsClient::ParseError(std::string_view operation, const HttpResponse& r
 Result<HttpResponse> AwsClient::Send(std::string_view operation,
                                      const std::function<Result<HttpRequest>()>& make_request,
                                      const CallOptions& options) {
+  AwsOutcome<HttpResponse> outcome = Call(operation, make_request, options);
+  if (outcome.index() == 1) return std::get<1>(outcome).ToStatus();
+  return std::get<0>(std::move(outcome));
+}
+
+AwsOutcome<HttpResponse> AwsClient::Call(std::string_view operation,
+                                         const std::function<Result<HttpRequest>()>& make_request,
+                                         const CallOptions& options) {
   const bool anonymous = options.anonymous;
-  return retry_.Run<HttpResponse>([&](int) -> AwsOutcome<HttpResponse> {
+  return retry_.RunOutcome<HttpResponse>([&](int) -> AwsOutcome<HttpResponse> {
     Result<HttpRequest> built = make_request();
     if (!built.ok()) return LocalError(config_, operation, built.status());
     HttpRequest request = *std::move(built);

@@ -94,6 +94,18 @@ TEST_F(AwsClientTest, RetriesJsonThrottlingAndReportsClientErrors) {
       "batch SubmitJob: HTTP 400 ClientException: injected (request id req-"))
       << failed.status().message();
   EXPECT_EQ(sleeps.size(), 1u);  // not retried
+
+  AwsOutcome<HttpResponse> outcome =
+      client->Call("SubmitJob", JsonPost("/flaky/bad2/9/400/ClientException/"));
+  ASSERT_EQ(outcome.index(), 1u);
+  const AwsError& error = std::get<1>(outcome);
+  EXPECT_EQ(error.service, "batch");
+  EXPECT_EQ(error.operation, "SubmitJob");
+  EXPECT_EQ(error.http_status, 400);
+  EXPECT_EQ(error.code, "ClientException");
+  EXPECT_EQ(error.message, "injected");
+  EXPECT_TRUE(error.request_id.starts_with("req-"));
+  EXPECT_FALSE(error.retryable);
 }
 
 long PeakRssKib() {

@@ -18,7 +18,11 @@ Result<std::unique_ptr<AwsContext>> AwsContext::Create(const AwsContextOptions& 
   ASSIGN_OR_RETURN(context->retry_config_,
                    RetryConfig::Resolve(env, profile ? profile->Get("retry_mode").value_or("") : "",
                                         profile ? profile->Get("max_attempts").value_or("") : ""));
-  context->http_ = std::make_unique<CurlHttpClient>(HttpClientOptionsFromEnvironment(env));
+  HttpClientOptions http_options = HttpClientOptionsFromEnvironment(env);
+  if (http_options.ca_bundle.empty() && profile != nullptr) {
+    http_options.ca_bundle = profile->Get("ca_bundle").value_or("");
+  }
+  context->http_ = std::make_unique<CurlHttpClient>(http_options);
   context->imds_ = std::make_unique<Ec2MetadataClient>(env, nullptr, *options.clock);
   DefaultChainOptions chain;
   chain.env = &env;

@@ -48,6 +48,12 @@ class AwsClient {
                             const std::function<Result<HttpRequest>()>& make_request,
                             const CallOptions& options = {});
 
+  // As Send, but a failure is the AwsError itself, for callers that branch on its code
+  // (HeadObject's 404, Batch's ClientException, ...).
+  AwsOutcome<HttpResponse> Call(std::string_view operation,
+                                const std::function<Result<HttpRequest>()>& make_request,
+                                const CallOptions& options = {});
+
   const ServiceConfig& config() const { return config_; }
   SigV4Signer& signer() { return signer_; }
 

@@ -80,20 +80,27 @@ class RetryStrategy {
   void OnSuccess(const Attempt& attempt);
 
   // Calls `send` until it succeeds, fails with a non-retryable error, or the attempts or the
-  // quota run out; returns the value or the last error as a Status.
+  // quota run out; returns the value or the last AwsError (with all its fields).
   template <typename T>
-  Result<T> Run(const std::function<AwsOutcome<T>(int attempt_number)>& send) {
+  AwsOutcome<T> RunOutcome(const std::function<AwsOutcome<T>(int attempt_number)>& send) {
     Attempt attempt;
     while (true) {
       ++attempt.number;
       AwsOutcome<T> outcome = send(attempt.number);
       if (outcome.index() == 0) {
         OnSuccess(attempt);
-        return std::get<0>(std::move(outcome));
+        return outcome;
       }
-      const AwsError& error = std::get<1>(outcome);
-      if (!ShouldRetry(attempt, error)) return error.ToStatus();
+      if (!ShouldRetry(attempt, std::get<1>(outcome))) return outcome;
     }
+  }
+
+  // As RunOutcome, with the error turned into a Status (AwsError::ToStatus).
+  template <typename T>
+  Result<T> Run(const std::function<AwsOutcome<T>(int attempt_number)>& send) {
+    AwsOutcome<T> outcome = RunOutcome<T>(send);
+    if (outcome.index() == 1) return std::get<1>(outcome).ToStatus();
+    return std::get<0>(std::move(outcome));
   }
 
   const RetryConfig& config() const { return config_; }
