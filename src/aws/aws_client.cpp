@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 namespace awshpc::aws {
 namespace {
 
@@ -11,6 +13,16 @@ AwsError LocalError(const ServiceConfig& config, std::string_view operation, con
   AwsError error = TransportError(config.service, operation, status);
   error.retryable = false;
   return error;
+}
+
+// A random (version 4) UUID naming one call across its attempts, as the SDKs send it: AWS support
+// can then tie retries together.
+std::string NewInvocationId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  const std::uint64_t high = (engine() & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
+  const std::uint64_t low = (engine() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xFFFF,
+                     high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFull);
 }
 
 }  // namespace
@@ -50,11 +62,18 @@ AwsOutcome<HttpResponse> AwsClient::Call(std::string_view operation,
                                          const std::function<Result<HttpRequest>()>& make_request,
                                          const CallOptions& options) {
   const bool anonymous = options.anonymous;
-  return retry_.RunOutcome<HttpResponse>([&](int) -> AwsOutcome<HttpResponse> {
+  const std::string invocation_id = NewInvocationId();
+  return retry_.RunOutcome<HttpResponse>([&](int attempt) -> AwsOutcome<HttpResponse> {
     Result<HttpRequest> built = make_request();
     if (!built.ok()) return LocalError(config_, operation, built.status());
     HttpRequest request = *std::move(built);
     request.url = config_.endpoint.url + (request.url.empty() ? "/" : request.url);
+    if (!FindHeader(request.headers, "User-Agent")) {
+      request.headers.push_back({"User-Agent", "aws-hpc/" AWSHPC_VERSION});
+    }
+    SetHeader(request.headers, "amz-sdk-invocation-id", invocation_id);
+    SetHeader(request.headers, "amz-sdk-request",
+              fmt::format("attempt={}; max={}", attempt, retry_.config().max_attempts));
     if (!anonymous) {
       Result<Credentials> credentials =
           options.credentials != nullptr ? Result<Credentials>(*options.credentials)
