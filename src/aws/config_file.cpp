@@ -155,11 +155,16 @@ Result<SharedConfig> ParseSharedConfig(std::string_view config_text,
 
 Result<SharedConfig> LoadSharedConfig(const Environment& env) {
   const std::string home = env.Get("HOME").value_or("");
+  // "~/x" in the variables means the home directory, as in botocore (os.path.expanduser).
+  const auto expand = [&home](std::string path) {
+    if (!home.empty() && (path == "~" || path.starts_with("~/"))) path = home + path.substr(1);
+    return path;
+  };
   const std::string config_path =
-      env.Get("AWS_CONFIG_FILE").value_or(home.empty() ? "" : home + "/.aws/config");
+      expand(env.Get("AWS_CONFIG_FILE").value_or(home.empty() ? "" : home + "/.aws/config"));
   const std::string credentials_path =
-      env.Get("AWS_SHARED_CREDENTIALS_FILE")
-          .value_or(home.empty() ? "" : home + "/.aws/credentials");
+      expand(env.Get("AWS_SHARED_CREDENTIALS_FILE")
+                 .value_or(home.empty() ? "" : home + "/.aws/credentials"));
   std::string config_text, credentials_text;
   if (!config_path.empty()) {
     ASSIGN_OR_RETURN(config_text, ReadOptionalFile(config_path));

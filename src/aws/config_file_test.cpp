@@ -77,6 +77,9 @@ TEST(SharedConfigTest, LoadsFilesNamedByTheEnvironment) {
   EXPECT_EQ(shared->FindProfile("x")->Get("region"), "ap-south-1");
   EXPECT_EQ(shared->FindProfile("x")->Get("aws_access_key_id"), "AK");
 
+  MapEnvironment tilde({{"AWS_CONFIG_FILE", "~/config"}, {"HOME", dir.path()}});
+  EXPECT_EQ(LoadSharedConfig(tilde)->FindProfile("x")->Get("region"), "ap-south-1");
+
   // Missing files are fine; a broken one is reported with its path.
   EXPECT_TRUE(LoadSharedConfig(MapEnvironment({{"HOME", dir.path() + "/nothing"}})).ok());
   const std::string broken = dir.Write("broken", "[oops\n");
