@@ -77,12 +77,17 @@ CachingCredentialsProvider::CachingCredentialsProvider(std::unique_ptr<Credentia
 Result<Credentials> CachingCredentialsProvider::GetCredentials() {
   std::lock_guard lock(mutex_);
   const UnixMillis now = clock_.NowMillis();
-  if (cached_ && (!cached_->expiration || now < *cached_->expiration - refresh_before_.count())) {
+  if (cached_ && (!cached_->expiration || now < *cached_->expiration - refresh_before_.count() ||
+                  (now < retry_refresh_at_ && now < *cached_->expiration))) {
     return *cached_;
   }
   Result<Credentials> fresh = inner_->GetCredentials();
   if (!fresh.ok()) {
-    if (cached_ && cached_->expiration && now < *cached_->expiration) return *cached_;
+    if (cached_ && cached_->expiration && now < *cached_->expiration) {
+      // Keep the old credentials and do not ask a failing source again on every call.
+      retry_refresh_at_ = now + kRefreshRetryDelayMs;
+      return *cached_;
+    }
     return fresh;
   }
   cached_ = *fresh;

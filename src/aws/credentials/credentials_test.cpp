@@ -110,7 +110,16 @@ TEST(CachingCredentialsTest, RefreshesFiveMinutesBeforeExpiry) {
   counting->fail = true;
   clock.Advance(std::chrono::minutes(57));
   EXPECT_EQ(cache.GetCredentials()->access_key_id, "KEY2");
-  clock.Advance(std::chrono::minutes(5));
+  EXPECT_EQ(cache.GetCredentials()->access_key_id, "KEY2");
+  EXPECT_EQ(counting->calls, 3);  // the failing source is not asked again at once
+  clock.Advance(std::chrono::seconds(31));
+  EXPECT_EQ(cache.GetCredentials()->access_key_id, "KEY2");
+  EXPECT_EQ(counting->calls, 4);
+  counting->fail = false;
+  clock.Advance(std::chrono::seconds(31));
+  EXPECT_EQ(cache.GetCredentials()->access_key_id, "KEY5");  // recovered
+  counting->fail = true;
+  clock.Advance(std::chrono::minutes(65));
   EXPECT_EQ(cache.GetCredentials().status().code(), StatusCode::kUnavailable);
 }
 

@@ -58,7 +58,8 @@ class ProcessCredentialsProvider final : public CredentialsProvider {
 
 // Caches what `inner` returns; credentials with an Expiration are fetched again once less than
 // `refresh_before` of their life is left. If that refresh fails while the old credentials are
-// still valid, the old ones are kept (a flaky IMDS must not break running jobs). Thread-safe.
+// still valid, the old ones are kept (a flaky IMDS must not break running jobs) and the source is
+// asked again only after 30 s. Thread-safe.
 class CachingCredentialsProvider final : public CredentialsProvider {
  public:
   CachingCredentialsProvider(std::unique_ptr<CredentialsProvider> inner, const Clock& clock,
@@ -71,6 +72,9 @@ class CachingCredentialsProvider final : public CredentialsProvider {
   std::chrono::milliseconds refresh_before_;
   std::mutex mutex_;
   std::optional<Credentials> cached_;
+  // After a failed refresh, the next try waits this long (the old credentials serve meanwhile).
+  static constexpr std::int64_t kRefreshRetryDelayMs = 30'000;
+  UnixMillis retry_refresh_at_ = 0;
 };
 
 }  // namespace awshpc::aws
