@@ -69,7 +69,8 @@ TEST_F(AwsContextTest, GetCallerIdentityThroughTheWholeStack) {
   EXPECT_EQ(account.size(), 12u) << response->body;
 }
 
-TEST_F(AwsContextTest, MissingRegionFailsOnlyWhenAClientIsMade) {
+// Needs no server: nothing here sends a request.
+TEST(AwsContextConfigTest, MissingRegionFailsOnlyWhenAClientIsMade) {
   testing::TempDir dir;
   MapEnvironment env({{"AWS_CONFIG_FILE", dir.path() + "/config"},
                       {"AWS_SHARED_CREDENTIALS_FILE", dir.path() + "/credentials"},
