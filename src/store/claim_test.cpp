@@ -75,8 +75,10 @@ TEST_F(ClaimTest, ClaimMovesToStartingWithAnEvent) {
   const sched::Job& job = **claimed;  // as Get would return it, history included
   EXPECT_EQ(job.id, id);
   EXPECT_EQ(job.state, JobState::kStarting);
-  ASSERT_EQ(job.history.size(), 2u);
-  EXPECT_EQ(job.history[1],
+  // SUBMITTED and RUNNABLE from Create (in RUNNABLE), then the claim.
+  ASSERT_EQ(job.history.size(), 3u);
+  EXPECT_EQ(job.history[0].state, JobState::kSubmitted);
+  EXPECT_EQ(job.history[2],
             (sched::StateChange{JobState::kStarting, 1'000'007, "claimed capacity"}));
   EXPECT_EQ(Get(id).history, job.history);
 }

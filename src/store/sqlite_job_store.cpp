@@ -293,6 +293,11 @@ Result<Job> SqliteJobStore::Create(const sched::JobRequest& request, JobState in
   const UnixMillis now = clock_.NowMillis();
   std::int64_t sequence = 0;
   ASSIGN_OR_RETURN(std::string id, InsertJob(request, json, initial, reason, now, sequence));
+  // Every history starts with SUBMITTED: a job created further along (a local job is queued at
+  // once) still shows when it was submitted, in the same transaction.
+  if (initial != JobState::kSubmitted && initial != JobState::kPending) {
+    RETURN_IF_ERROR(AppendEvent(id, JobState::kSubmitted, now, "submitted"));
+  }
   RETURN_IF_ERROR(AppendEvent(id, initial, now, reason));
   RETURN_IF_ERROR(txn.Commit());
 
@@ -308,6 +313,9 @@ Result<Job> SqliteJobStore::Create(const sched::JobRequest& request, JobState in
     job.attempts = 1;
   }
   if (sched::IsTerminal(initial)) job.ended_at = now;
+  if (initial != JobState::kSubmitted && initial != JobState::kPending) {
+    job.history.push_back({JobState::kSubmitted, now, "submitted"});
+  }
   job.history.push_back({initial, now, std::string(reason)});
   return job;
 }
@@ -497,11 +505,27 @@ Result<std::optional<Job>> SqliteJobStore::ClaimNextRunnable(std::string_view ba
   {
     // Supervisors poll: an empty queue is answered without taking the write lock. A job that
     // turns RUNNABLE just after this read is seen by the next poll.
-    ASSIGN_OR_RETURN(Stmt any, db_->Prepare("SELECT 1 FROM jobs WHERE backend = ?1 AND "
-                                            "state = 'RUNNABLE' LIMIT 1"));
-    any.Bind(1, backend);
-    ASSIGN_OR_RETURN(bool queued, any.Step());
+    ASSIGN_OR_RETURN(Transaction peek, Transaction::Begin(*db_, Transaction::Kind::kRead));
+    ASSIGN_OR_RETURN(Stmt head, db_->Prepare(kQueueHead));
+    head.Bind(1, backend);
+    ASSIGN_OR_RETURN(bool queued, head.Step());
     if (!queued) return std::optional<Job>();
+    // Likewise while the head plainly waits for capacity (the common case when many jobs are
+    // submitted at once): whoever frees capacity claims after committing, and sees the head.
+    const std::int64_t want_vcpus = head.Int64(1) * head.Int64(3);
+    const std::int64_t want_memory = head.Int64(2) * head.Int64(3);
+    const bool must_retire =
+        head.Int(4) != 0 || want_vcpus > capacity.vcpus || want_memory > capacity.memory_mib;
+    head.Reset();
+    if (!must_retire) {
+      ASSIGN_OR_RETURN(Stmt used, db_->Prepare(kUsedCapacity));
+      used.Bind(1, backend);
+      ASSIGN_OR_RETURN(bool row, used.Step());
+      if (row && (used.Int64(0) + want_vcpus > capacity.vcpus ||
+                  used.Int64(1) + want_memory > capacity.memory_mib)) {
+        return std::optional<Job>();
+      }
+    }
   }
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kWrite));
   const UnixMillis now = clock_.NowMillis();

@@ -196,6 +196,17 @@ TEST_F(SqliteJobStoreTest, HistoryRecordsEveryChangeWithTheClocksTime) {
   EXPECT_EQ(got.attempts, 1);
 }
 
+TEST_F(SqliteJobStoreTest, HistoryAlwaysStartsWithSubmitted) {
+  const auto queued = MustCreate(MakeRequest("q"), JobState::kRunnable);
+  const sched::Job got = MustGet(queued.id);
+  ASSERT_EQ(got.history.size(), 2u);
+  EXPECT_EQ(got.history[0].state, JobState::kSubmitted);
+  EXPECT_EQ(got.history[0].reason, "submitted");
+  EXPECT_EQ(got.history[1].state, JobState::kRunnable);
+  EXPECT_EQ(got.history, queued.history);
+  EXPECT_EQ(MustGet(MustCreate(MakeRequest("s"), JobState::kSubmitted).id).history.size(), 1u);
+}
+
 // Every (from, to) pair: allowed exactly when the state machine says so, with the effects on
 // started_at, attempts and ended_at.
 TEST_F(SqliteJobStoreTest, TransitionFollowsTheStateMachine) {
@@ -210,7 +221,7 @@ TEST_F(SqliteJobStoreTest, TransitionFollowsTheStateMachine) {
       if (sched::IsAllowedTransition(from, to)) {
         ASSERT_TRUE(status.ok()) << what << ": " << status.ToString();
         EXPECT_EQ(got.state, to) << what;
-        EXPECT_EQ(got.history.size(), 2u) << what;
+        EXPECT_EQ(got.history.size(), job.history.size() + 1) << what;
         // Create() in RUNNING already counts as a start.
         const int starts =
             (from == JobState::kRunning ? 1 : 0) + (to == JobState::kRunning ? 1 : 0);
@@ -226,7 +237,7 @@ TEST_F(SqliteJobStoreTest, TransitionFollowsTheStateMachine) {
         EXPECT_THAT(status.message(), HasSubstr(sched::JobStateName(from))) << what;
         EXPECT_THAT(status.message(), HasSubstr(sched::JobStateName(to))) << what;
         EXPECT_EQ(got.state, from) << what;
-        EXPECT_EQ(got.history.size(), 1u) << what;
+        EXPECT_EQ(got.history.size(), job.history.size()) << what;
         EXPECT_EQ(got.updated_at, job.updated_at) << what;
       }
     }
@@ -245,7 +256,7 @@ TEST_F(SqliteJobStoreTest, RetryCountsAttemptsAndKeepsLatestStart) {
   const auto got = MustGet(job.id);
   EXPECT_EQ(got.attempts, 2);
   EXPECT_EQ(got.started_at, kStart + 5000);
-  EXPECT_EQ(got.history.size(), 5u);
+  EXPECT_EQ(got.history.size(), 6u);  // SUBMITTED, STARTING, then four changes
 }
 
 TEST_F(SqliteJobStoreTest, FinishRecordsTheOutcome) {

@@ -51,6 +51,8 @@ class LocalBackend final : public Backend {
 
  private:
   Status CheckFits(const sched::JobRequest& request) const;
+  // Dispatch's work; returns how many supervisors it started.
+  Result<int> StartQueuedJobs();
 
   store::JobStore& store_;
   LocalBackendOptions options_;

@@ -35,7 +35,9 @@ class JobStore {
  public:
   virtual ~JobStore() = default;
 
-  // Records a new job in `initial` state with a fresh id and its first history entry.
+  // Records a new job in `initial` state with a fresh id. Its history starts with SUBMITTED
+  // ("submitted"); a job created in a later state (e.g. RUNNABLE) gets that entry too, then one
+  // for `initial` with `reason`, all in one transaction.
   virtual Result<sched::Job> Create(const sched::JobRequest& request, sched::JobState initial,
                                     std::string_view reason) = 0;
 
