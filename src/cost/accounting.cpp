@@ -1,0 +1,169 @@
+// File: accounting.cpp
+#include "awshpc/cost/accounting.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+
+namespace awshpc::cost {
+
+double RunningSeconds(const sched::Job& job, UnixMillis now) {
+  using sched::JobState;
+  if (job.history.empty()) {
+    if (!job.started_at) return 0;
+    const UnixMillis end = job.ended_at.value_or(now);
+    return std::max<double>(0, static_cast<double>(end - *job.started_at) / 1000.0);
+  }
+  double total = 0;
+  bool running = false;
+  UnixMillis since = 0;
+  for (const sched::StateChange& change : job.history) {
+    if (running && change.state != JobState::kRunning) {
+      total += static_cast<double>(change.time - since) / 1000.0;
+      running = false;
+    }
+    if (change.state == JobState::kRunning && !running) {
+      running = true;
+      since = change.time;
+    }
+  }
+  if (running) total += static_cast<double>(std::max(now, since) - since) / 1000.0;
+  return std::max(0.0, total);
+}
+
+Result<PriceRow> EquivalentInstance(const std::vector<PriceRow>& prices,
+                                    const sched::Resources& resources) {
+  const PriceRow* best = nullptr;
+  const double memory_gib = static_cast<double>(resources.memory_mib) / 1024.0;
+  for (const PriceRow& row : prices) {
+    const InstanceFacts& facts = row.instance;
+    if (facts.vcpus < resources.vcpus || facts.memory_gib + 1e-9 < memory_gib ||
+        facts.gpus < resources.gpus) {
+      continue;
+    }
+    if (best == nullptr || row.per_hour < best->per_hour ||
+        (row.per_hour == best->per_hour &&
+         (facts.vcpus < best->instance.vcpus ||
+          (facts.vcpus == best->instance.vcpus && facts.type < best->instance.type)))) {
+      best = &row;
+    }
+  }
+  if (best == nullptr) {
+    return NotFoundError(
+        fmt::format("no instance in the price catalog has {} vCPUs, {:g} GiB and "
+                    "{} GPUs",
+                    resources.vcpus, memory_gib, resources.gpus));
+  }
+  return *best;
+}
+
+std::string MonthOf(UnixMillis time) {
+  const std::time_t seconds = static_cast<std::time_t>(time / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
+                           UnixMillis now) {
+  JobCost cost;
+  cost.job_id = job.id;
+  cost.name = job.request.name;
+  cost.user = job.request.user;
+  cost.project = job.request.project;
+  cost.app = job.request.app;
+  cost.state = std::string(sched::JobStateName(job.state));
+  cost.ended_at = job.ended_at.value_or(0);
+  cost.month = MonthOf(job.ended_at.value_or(job.started_at.value_or(job.created_at)));
+  cost.running_seconds = RunningSeconds(job, now);
+  cost.instances = std::max(1, job.request.resources.nodes);
+  cost.core_hours = cost.running_seconds / 3600.0 * job.request.resources.vcpus * cost.instances;
+  if (cost.running_seconds <= 0) {
+    cost.basis = "never ran";
+    return cost;
+  }
+  ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(region_prices, job.request.resources));
+  cost.instance_type = equivalent.instance.type;
+  cost.region = equivalent.region;
+  cost.per_hour = equivalent.per_hour;
+  cost.compute = Money::PerHourTimesSeconds(
+      Money::FromMicros(equivalent.per_hour.micros() * cost.instances), cost.running_seconds);
+  cost.total = cost.compute + cost.storage;
+  cost.basis = job.request.backend == "local"
+                   ? "local: equivalent instance " + equivalent.instance.type
+                   : "on-demand " + equivalent.instance.type;
+  return cost;
+}
+
+Result<GroupBy> ParseGroupBy(const std::string& text) {
+  if (text == "user") return GroupBy::kUser;
+  if (text == "project") return GroupBy::kProject;
+  if (text == "app") return GroupBy::kApp;
+  if (text == "month") return GroupBy::kMonth;
+  if (text == "job") return GroupBy::kJob;
+  return InvalidArgumentError("--by '" + text + "' is not user, project, app, month or job");
+}
+
+const char* GroupByName(GroupBy by) {
+  switch (by) {
+    case GroupBy::kUser:
+      return "user";
+    case GroupBy::kProject:
+      return "project";
+    case GroupBy::kApp:
+      return "app";
+    case GroupBy::kMonth:
+      return "month";
+    case GroupBy::kJob:
+      return "job";
+  }
+  return "?";
+}
+
+std::vector<ReportRow> GroupCosts(const std::vector<JobCost>& costs, GroupBy by) {
+  std::map<std::string, ReportRow> groups;
+  for (const JobCost& cost : costs) {
+    std::string key;
+    switch (by) {
+      case GroupBy::kUser:
+        key = cost.user;
+        break;
+      case GroupBy::kProject:
+        key = cost.project;
+        break;
+      case GroupBy::kApp:
+        key = cost.app;
+        break;
+      case GroupBy::kMonth:
+        key = cost.month;
+        break;
+      case GroupBy::kJob:
+        key = cost.job_id;
+        break;
+    }
+    if (key.empty()) key = "(none)";
+    ReportRow& row = groups[key];
+    row.key = key;
+    row.jobs += 1;
+    row.running_hours += cost.running_seconds / 3600.0;
+    row.core_hours += cost.core_hours;
+    row.total += cost.total;
+  }
+  std::vector<ReportRow> rows;
+  rows.reserve(groups.size());
+  for (auto& [key, row] : groups) rows.push_back(std::move(row));
+  return rows;
+}
+
+std::string ReportCsv(const std::vector<ReportRow>& rows, GroupBy by) {
+  std::string out = fmt::format("{},jobs,running_hours,core_hours,cost_usd\n", GroupByName(by));
+  for (const ReportRow& row : rows) {
+    out += fmt::format("{},{},{:.6f},{:.6f},{}\n", CsvField(row.key), row.jobs, row.running_hours,
+                       row.core_hours, row.total.ToDecimalString());
+  }
+  return out;
+}
+
+}  // namespace awshpc::cost

@@ -1,0 +1,111 @@
+// Snapshot parsing (the shipped file and hostile ones) and CSV escaping.
+#include "awshpc/cost/catalog.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace awshpc::cost {
+namespace {
+
+TEST(CatalogTest, EmbeddedSnapshotParsesAndCoversTheFamilies) {
+  auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->date, "2026-01-19");
+  EXPECT_EQ(snapshot->sources.size(), 2u);
+  std::set<std::string> families;
+  std::set<std::string> regions;
+  for (const PriceRow& row : snapshot->rows) {
+    families.insert(row.instance.family);
+    regions.insert(row.region);
+  }
+  for (const char* family :
+       {"c5",   "c5a", "c5n",   "c6a",    "c6i",   "c6in",  "c6g", "c6gn", "c7a", "c7g",
+        "c7gn", "c7i", "c8g",   "m5",     "m6a",   "m6i",   "m6g", "m7a",  "m7g", "m7i",
+        "r6i",  "r7g", "hpc6a", "hpc6id", "hpc7a", "hpc7g", "g5",  "g6",   "p4d", "p5"}) {
+    EXPECT_EQ(families.count(family), 1u) << family;
+  }
+  for (const char* region :
+       {"us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1"}) {
+    EXPECT_EQ(regions.count(region), 1u) << region;
+  }
+}
+
+TEST(CatalogTest, PublishedPricesAndFacts) {
+  auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
+  ASSERT_TRUE(snapshot.ok());
+  bool c5 = false, hpc7g = false, p5 = false;
+  for (const PriceRow& row : snapshot->rows) {
+    if (row.instance.type == "c5.4xlarge" && row.region == "us-east-1") {
+      c5 = true;
+      EXPECT_EQ(row.per_hour.ToDecimalString(), "0.680000");
+      EXPECT_EQ(row.instance.vcpus, 16);
+      EXPECT_EQ(row.instance.memory_gib, 32);
+      EXPECT_EQ(row.instance.arch, "x86_64");
+    }
+    if (row.instance.type == "hpc7g.16xlarge" && row.region == "eu-west-1") {
+      hpc7g = true;
+      EXPECT_EQ(row.per_hour.ToDecimalString(), "1.805900");
+      EXPECT_EQ(row.instance.arch, "arm64");
+      EXPECT_TRUE(row.instance.efa);
+    }
+    if (row.instance.type == "p5.48xlarge") {
+      p5 = true;
+      EXPECT_EQ(row.instance.gpus, 8);
+      EXPECT_EQ(row.instance.gpu_model, "NVIDIA H100");
+    }
+  }
+  EXPECT_TRUE(c5 && hpc7g && p5);
+}
+
+TEST(CatalogTest, BadSnapshotsNameTheLine) {
+  const std::string header =
+      "# date: 2026-01-01\n# source a: test\n"
+      "instance_type,family,vcpus,cores,memory_gib,arch,gpus,gpu_model,efa,region,usd_per_hour,"
+      "source\n";
+  EXPECT_TRUE(ParseSnapshotCsv(header + "c5.large,c5,2,1,4,x86_64,0,,0,us-east-1,0.085,a\n").ok());
+  const auto error = [&](const std::string& row) {
+    return ParseSnapshotCsv(header + row).status().message();
+  };
+  EXPECT_NE(error("c5.large,c5,2,1,4,x86_64,0,,0,us-east-1,0.085,b\n").find("line 4"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,c5,2,1,4,sparc,0,,0,us-east-1,0.085,a\n").find("sparc"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,m5,2,1,4,x86_64,0,,0,us-east-1,0.085,a\n").find("family"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,c5,2,1,4,x86_64,0,,0,us-east-1,-1,a\n").find("positive"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,c5,two,1,4,x86_64,0,,0,us-east-1,0.085,a\n").find("vcpus"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,c5,2,1,4,x86_64,0,,0,us-east-1,0.0000001,a\n").find("0.0000001"),
+            std::string::npos);
+  EXPECT_NE(error("c5.large,\"c5,2\n").find("unterminated"), std::string::npos);
+  EXPECT_FALSE(ParseSnapshotCsv("no header\n").ok());
+}
+
+TEST(CatalogTest, CsvRoundTripAndEscaping) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("@cmd"), "'@cmd");
+  EXPECT_EQ(CsvField("-3.5"), "-3.5");
+  EXPECT_EQ(CsvField("-cmd"), "'-cmd");
+  const std::string line = CsvField("a,\"b\"") + "," + CsvField("") + "," + CsvField("c");
+  auto fields = SplitCsvLine(line);
+  ASSERT_TRUE(fields.ok());
+  EXPECT_EQ(*fields, (std::vector<std::string>{"a,\"b\"", "", "c"}));
+}
+
+TEST(CatalogTest, IsaOfArchitectureNames) {
+  EXPECT_EQ(IsaOf("x86_64"), "x86_64");
+  EXPECT_EQ(IsaOf("zen4"), "x86_64");
+  EXPECT_EQ(IsaOf("graviton3"), "arm64");
+  EXPECT_EQ(IsaOf("arm64"), "arm64");
+  EXPECT_EQ(IsaOf("cuda"), "");
+}
+
+}  // namespace
+}  // namespace awshpc::cost

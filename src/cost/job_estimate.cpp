@@ -1,0 +1,110 @@
+// File: job_estimate.cpp
+#include "awshpc/cost/job_estimate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "awshpc/core/units.hpp"
+
+namespace awshpc::cost {
+
+std::string DefaultCostRegion() {
+  const char* region = std::getenv("AWS_HPC_COST_REGION");
+  return region != nullptr && *region != '\0' ? region : "us-east-1";
+}
+
+Result<std::vector<PerfRecord>> RecordsFor(store::JobStore& store,
+                                           const sched::JobRequest& request) {
+  store::JobFilter filter;
+  filter.states = {sched::JobState::kSucceeded};
+  filter.app = request.app;
+  filter.limit = 200;
+  ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store.List(filter));
+  std::vector<PerfRecord> records;
+  for (const sched::Job& job : jobs) {
+    if (job.request.variant != request.variant || job.request.parameters != request.parameters ||
+        job.outcome.usage.wall_seconds <= 0) {
+      continue;
+    }
+    records.push_back(PerfRecord{job.request.resources.vcpus, job.request.resources.nodes,
+                                 job.outcome.usage.wall_seconds, job.id});
+  }
+  return records;
+}
+
+RuntimeEstimate ResolveRuntime(const std::vector<PerfRecord>& records,
+                               const JobEstimateOptions& options, const sched::JobRequest& request,
+                               int vcpus) {
+  if (options.runtime_seconds) return FixedRuntime(*options.runtime_seconds, "--runtime");
+  if (!records.empty()) {
+    return RuntimeFromRecords(records, vcpus, std::max(1, request.resources.nodes));
+  }
+  RuntimeEstimate bound;
+  bound.seconds = bound.high = static_cast<double>(request.resources.walltime_seconds);
+  bound.low = 0;
+  bound.basis = fmt::format("the walltime limit {} (no past runs: an upper bound)",
+                            FormatDuration(request.resources.walltime_seconds));
+  return bound;
+}
+
+Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfRecord>& records,
+                                          const sched::JobRequest& request,
+                                          const JobEstimateOptions& options) {
+  PriceFilter filter;
+  filter.region = options.region.empty() ? DefaultCostRegion() : options.region;
+  filter.instance_type = options.instance_type;
+  ASSIGN_OR_RETURN(std::vector<PriceRow> prices, db.Prices(filter));
+  if (prices.empty() && !options.instance_type.empty()) {
+    return db.Price(options.instance_type, filter.region).status();
+  }
+  const sched::Resources& resources = request.resources;
+  std::vector<Estimate> estimates;
+  std::string last_error;
+  for (const PriceRow& row : prices) {
+    if (!options.isas.empty() && std::find(options.isas.begin(), options.isas.end(),
+                                           row.instance.arch) == options.isas.end()) {
+      continue;
+    }
+    EstimateInput input;
+    input.instance = row;
+    input.nodes = std::max(1, resources.nodes);
+    input.vcpus_per_node = resources.vcpus;
+    if (options.use_whole_instance) {
+      input.vcpus_per_node = row.instance.vcpus;
+      if (options.max_vcpus > 0)
+        input.vcpus_per_node = std::min(input.vcpus_per_node, options.max_vcpus);
+      input.vcpus_per_node = std::max(input.vcpus_per_node, resources.vcpus);
+    }
+    input.memory_gib_per_node = static_cast<double>(resources.memory_mib) / 1024.0;
+    input.gpus_per_node = resources.gpus;
+    input.runtime = ResolveRuntime(records, options, request, input.vcpus_per_node);
+    input.spot = options.spot;
+    input.spot_options = options.spot_options;
+    input.storage = options.storage;
+    input.transfer_out_gib = options.transfer_out_gib;
+    auto estimate = EstimateCost(input);
+    if (!estimate.ok()) {
+      last_error = estimate.status().message();
+      continue;
+    }
+    estimates.push_back(std::move(*estimate));
+  }
+  if (estimates.empty()) {
+    if (!options.instance_type.empty() && !last_error.empty())
+      return InvalidArgumentError(last_error);
+    return NotFoundError(
+        fmt::format("no instance type in {} fits {} vCPUs and {} per node{}", filter.region,
+                    resources.vcpus, FormatMemoryMiB(resources.memory_mib),
+                    options.isas.size() == 1 ? " on " + options.isas.front() : std::string()));
+  }
+  std::stable_sort(estimates.begin(), estimates.end(), [](const Estimate& a, const Estimate& b) {
+    if (a.total != b.total) return a.total < b.total;
+    return a.expected_seconds < b.expected_seconds;
+  });
+  MarkParetoFront(estimates);
+  return estimates;
+}
+
+}  // namespace awshpc::cost
