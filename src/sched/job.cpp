@@ -10,14 +10,22 @@ namespace awshpc::sched {
 
 std::string_view JobStateName(JobState state) {
   switch (state) {
-    case JobState::kPending: return "PENDING";
-    case JobState::kSubmitted: return "SUBMITTED";
-    case JobState::kRunnable: return "RUNNABLE";
-    case JobState::kStarting: return "STARTING";
-    case JobState::kRunning: return "RUNNING";
-    case JobState::kSucceeded: return "SUCCEEDED";
-    case JobState::kFailed: return "FAILED";
-    case JobState::kCancelled: return "CANCELLED";
+    case JobState::kPending:
+      return "PENDING";
+    case JobState::kSubmitted:
+      return "SUBMITTED";
+    case JobState::kRunnable:
+      return "RUNNABLE";
+    case JobState::kStarting:
+      return "STARTING";
+    case JobState::kRunning:
+      return "RUNNING";
+    case JobState::kSucceeded:
+      return "SUCCEEDED";
+    case JobState::kFailed:
+      return "FAILED";
+    case JobState::kCancelled:
+      return "CANCELLED";
   }
   return "UNKNOWN";
 }

@@ -16,7 +16,8 @@
 namespace awshpc::sched {
 
 // Batch's states. PENDING: waiting on dependencies or admission. SUBMITTED: accepted, not yet
-// evaluated. RUNNABLE: waiting for capacity. STARTING: capacity claimed, process/container starting.
+// evaluated. RUNNABLE: waiting for capacity. STARTING: capacity claimed, process/container
+// starting.
 enum class JobState {
   kPending,
   kSubmitted,
@@ -29,8 +30,8 @@ enum class JobState {
 };
 
 inline constexpr JobState kAllJobStates[] = {
-    JobState::kPending,  JobState::kSubmitted, JobState::kRunnable, JobState::kStarting,
-    JobState::kRunning,  JobState::kSucceeded, JobState::kFailed,   JobState::kCancelled};
+    JobState::kPending, JobState::kSubmitted, JobState::kRunnable, JobState::kStarting,
+    JobState::kRunning, JobState::kSucceeded, JobState::kFailed,   JobState::kCancelled};
 
 // "RUNNABLE".
 std::string_view JobStateName(JobState state);
@@ -119,7 +120,7 @@ struct LocalRuntime {
 };
 
 struct Job {
-  std::string id;  // "j-4x7kq2mz"
+  std::string id;             // "j-4x7kq2mz"
   std::int64_t sequence = 0;  // submission order within this store
   JobRequest request;
   JobState state = JobState::kSubmitted;
