@@ -218,7 +218,7 @@ TEST_F(LocalBackendTest, QueuedJobsWaitForCoresAndStartByPriorityThenOrder) {
 TEST_F(LocalBackendTest, CancelOfAQueuedJobNeverRunsIt) {
   options_.capacity.vcpus = 1;
   LocalBackend backend = Backend();
-  auto blocker = backend.Submit(Request({"sleep", "0.5"}));
+  auto blocker = backend.Submit(Request({"sleep", "2"}));  // outlasts the cancel below
   auto queued = backend.Submit(Request({"touch", home_ + "/ran"}));
   ASSERT_TRUE(blocker.ok() && queued.ok());
   ASSERT_TRUE(backend.Cancel(queued->id, "not needed").ok());
