@@ -19,5 +19,6 @@ void RegisterAppCommands(CLI::App& root, CliContext& context, CommandResult& res
 void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterArchCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterCompletionCommand(CLI::App& root, CommandResult& result);
+void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& result);
 
 }  // namespace awshpc::cli

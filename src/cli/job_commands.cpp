@@ -10,6 +10,7 @@
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
+#include "awshpc/cost/budget.hpp"
 #include "awshpc/spec/render.hpp"
 #include "commands.hpp"
 #include "job_view.hpp"
@@ -34,6 +35,8 @@ struct SubmitOptions {
   std::string project;
   bool wait = false;
   std::string timeout;
+  bool quiet = false;
+  bool over_budget = false;
 };
 
 std::string CurrentUser() {
@@ -148,6 +151,12 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
     }
     request.max_attempts = *options.retries + 1;
   }
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN(std::string home, context.Home());
+  ASSIGN_OR_RETURN(cost::SubmissionCheck cost_check,
+                   cost::CheckSubmission(home + "/jobs.db", *store, request, options.over_budget));
+  if (!options.quiet) std::cerr << cost_check.estimate_line << "\n";
+  for (const std::string& alert : cost_check.alert_lines) std::cerr << alert << "\n";
   ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
   ASSIGN_OR_RETURN(Job job, local->Submit(request));
   if (!options.wait) {
@@ -287,6 +296,9 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
   submit->add_flag("--wait", submit_options->wait,
                    "Wait for the job to end; exit code 0 succeeded, 4 failed, 5 cancelled");
   submit->add_option("--timeout", submit_options->timeout, "With --wait: give up after this");
+  submit->add_flag("--quiet", submit_options->quiet, "Do not print the cost estimate first");
+  submit->add_flag("--over-budget", submit_options->over_budget,
+                   "Submit even if the estimate exceeds what is left of the project's budget");
   submit->callback([&context, &result, submit_options] {
     result.status = Submit(context, *submit_options, result);
   });

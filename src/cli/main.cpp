@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   RegisterAppCommands(root, context, result);
   RegisterJobCommands(root, context, result);
   RegisterArchCommands(root, context, result);
+  RegisterCostCommands(root, context, result);
   RegisterCompletionCommand(root, result);
   root.add_subcommand("version", "Print the aws-hpc version")->callback([&result] {
     std::cout << "aws-hpc " << awshpc::kVersion << "\n";

@@ -79,6 +79,7 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
     }
     input.memory_gib_per_node = static_cast<double>(resources.memory_mib) / 1024.0;
     input.gpus_per_node = resources.gpus;
+    input.whole_instances = !options.packed;
     input.runtime = ResolveRuntime(records, options, request, input.vcpus_per_node);
     input.spot = options.spot;
     input.spot_options = options.spot_options;

@@ -27,6 +27,9 @@ struct JobEstimateOptions {
   // Run on all vCPUs of each candidate instance (capped at max_vcpus) instead of the request's.
   bool use_whole_instance = false;
   int max_vcpus = 0;  // 0: no cap
+  // Charge only the job's share of each instance (as when AWS Batch packs several jobs onto one
+  // instance); by default a job pays for whole instances, as local jobs are accounted.
+  bool packed = false;
   bool spot = false;
   SpotOptions spot_options;
   std::vector<StorageUse> storage;

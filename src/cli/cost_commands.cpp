@@ -1,0 +1,646 @@
+// File: cost_commands.cpp
+// `aws-hpc cost prices|estimate|report|budget`: the price catalog, estimates before a job,
+// actual cost after, and monthly budgets (see docs/cost.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+#include "awshpc/core/text.hpp"
+#include "awshpc/core/units.hpp"
+#include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/budget.hpp"
+#include "awshpc/cost/cost_db.hpp"
+#include "awshpc/cost/job_estimate.hpp"
+#include "awshpc/spec/render.hpp"
+#include "commands.hpp"
+
+namespace awshpc::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+// The job store is opened first: it owns the file and creates it.
+Result<std::unique_ptr<cost::CostDb>> OpenCostDb(CliContext& context) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  (void)store;
+  ASSIGN_OR_RETURN(std::string home, context.Home());
+  ASSIGN_OR_RETURN(std::unique_ptr<cost::CostDb> db, cost::CostDb::Open(home + "/jobs.db"));
+  RETURN_IF_ERROR(db->EnsureEmbeddedSnapshot());
+  return db;
+}
+
+std::vector<std::string> SplitList(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) out.push_back(value.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+std::string Hours(double seconds) { return FormatDuration(std::llround(std::max(0.0, seconds))); }
+
+std::string PricePerHour(Money money) {
+  return "$" + money.ToDecimalString().substr(0, money.ToDecimalString().size() - 2);
+}
+
+Status CheckArch(const std::string& arch, bool allow_auto) {
+  if (arch.empty() || arch == "x86_64" || arch == "arm64" || (allow_auto && arch == "auto")) {
+    return Status::Ok();
+  }
+  return InvalidArgumentError("--arch " + QuoteForMessage(arch) + ": expected x86_64, arm64" +
+                              (allow_auto ? " or auto" : "") +
+                              " (microarchitecture filtering is not available yet)");
+}
+
+// ---- cost prices ----
+
+struct PricesOptions {
+  std::vector<std::string> families;
+  std::string region;
+  std::string arch;
+  std::string instance;
+};
+
+Status Prices(CliContext& context, const PricesOptions& options) {
+  RETURN_IF_ERROR(CheckArch(options.arch, false));
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  cost::PriceFilter filter;
+  filter.families = SplitList(options.families);
+  filter.region = options.region;
+  filter.arch = options.arch;
+  filter.instance_type = options.instance;
+  ASSIGN_OR_RETURN(std::vector<cost::PriceRow> rows, db->Prices(filter));
+  ASSIGN_OR_RETURN(auto snapshots, db->Snapshots());
+  if (context.Format() != OutputFormat::kTable) {
+    ordered_json out;
+    out["prices"] = ordered_json::array();
+    for (const cost::PriceRow& row : rows) {
+      const cost::InstanceFacts& f = row.instance;
+      out["prices"].push_back({{"instance_type", f.type},
+                               {"family", f.family},
+                               {"vcpus", f.vcpus},
+                               {"cores", f.cores},
+                               {"memory_gib", f.memory_gib},
+                               {"arch", f.arch},
+                               {"gpus", f.gpus},
+                               {"gpu_model", f.gpu_model},
+                               {"efa", f.efa},
+                               {"region", row.region},
+                               {"usd_per_hour", row.per_hour.ToDecimalString()},
+                               {"source", row.source},
+                               {"as_of", row.as_of}});
+    }
+    out["snapshots"] = ordered_json::array();
+    for (const auto& [date, sources] : snapshots) {
+      out["snapshots"].push_back({{"date", date}, {"sources", sources}});
+    }
+    PrintStructured(out, context.Format());
+    return Status::Ok();
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const cost::PriceRow& row : rows) {
+    const cost::InstanceFacts& f = row.instance;
+    table.push_back({f.type, std::to_string(f.vcpus), fmt::format("{:g}GiB", f.memory_gib), f.arch,
+                     f.gpus > 0 ? fmt::format("{} {}", f.gpus, f.gpu_model) : "-",
+                     f.efa ? "yes" : "-", row.region, PricePerHour(row.per_hour), row.source});
+  }
+  std::cout << RenderTable(
+      {"TYPE", "VCPUS", "MEMORY", "ARCH", "GPUS", "EFA", "REGION", "PER HOUR", "SOURCE"}, table);
+  std::cout << fmt::format("\n{} prices. On-demand, Linux, USD.", rows.size());
+  for (const auto& [date, sources] : snapshots) {
+    std::cout << fmt::format(" Snapshot {}; sources:\n", date);
+    std::size_t start = 0;
+    while (start < sources.size()) {
+      const std::size_t end = std::min(sources.find('\n', start), sources.size());
+      std::cout << "  " << sources.substr(start, end - start) << "\n";
+      start = end + 1;
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- cost estimate ----
+
+struct EstimateOptions {
+  std::string app;
+  std::string variant;
+  std::vector<std::string> params;
+  std::optional<int> vcpus;
+  std::string memory;
+  std::optional<int> nodes;
+  std::string walltime;
+  std::string arch = "auto";
+  std::string instance;
+  std::string region;
+  std::string runtime = "auto";
+  bool spot = false;
+  double spot_price_ratio = 0.35;
+  double spot_interruption = cost::kDefaultSpotMonthlyInterruption;
+  std::string checkpoint_interval;
+  std::vector<std::string> storage;
+  double transfer_out_gib = 0;
+  bool compare = false;
+  bool packed = false;
+  std::size_t top = 20;
+};
+
+Result<sched::JobRequest> RenderFor(CliContext& context, const std::string& app_name,
+                                    const std::string& variant,
+                                    const std::vector<std::string>& params,
+                                    std::optional<int> vcpus, const std::string& memory,
+                                    std::optional<int> nodes, const std::string& walltime,
+                                    const spec::AppSpec** app_out) {
+  ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(app_name));
+  *app_out = app;
+  spec::RenderRequest render;
+  render.variant = variant;
+  for (const std::string& param : params) {
+    const std::size_t eq = param.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("--param " + QuoteForMessage(param) + ": expected NAME=VALUE");
+    }
+    render.params.emplace_back(param.substr(0, eq), param.substr(eq + 1));
+  }
+  render.vcpus = vcpus;
+  render.nodes = nodes;
+  if (!memory.empty()) {
+    ASSIGN_OR_RETURN_CTX(render.memory_mib, ParseMemoryMiB(memory), "--memory");
+  }
+  if (!walltime.empty()) {
+    ASSIGN_OR_RETURN_CTX(render.walltime_seconds, ParseDurationSeconds(walltime), "--walltime");
+  }
+  return spec::Render(*app, render);
+}
+
+ordered_json EstimateToJson(const cost::Estimate& e, int rank_by_time) {
+  return {{"instance_type", e.instance_type},
+          {"region", e.region},
+          {"arch", e.arch},
+          {"instances", e.instances},
+          {"share", e.share},
+          {"usd_per_hour", e.per_hour.ToDecimalString()},
+          {"runtime_seconds", e.runtime_seconds},
+          {"runtime_low_seconds", e.runtime_low},
+          {"runtime_high_seconds", e.runtime_high},
+          {"expected_seconds", e.expected_seconds},
+          {"runtime_basis", e.runtime_basis},
+          {"compute_usd", e.compute.ToDecimalString()},
+          {"interruption_usd", e.interruption.ToDecimalString()},
+          {"storage_usd", e.storage.ToDecimalString()},
+          {"transfer_usd", e.transfer.ToDecimalString()},
+          {"total_usd", e.total.ToDecimalString()},
+          {"total_low_usd", e.total_low.ToDecimalString()},
+          {"total_high_usd", e.total_high.ToDecimalString()},
+          {"rank_by_time", rank_by_time},
+          {"pareto", e.pareto}};
+}
+
+Status EstimateCommand(CliContext& context, const EstimateOptions& options) {
+  RETURN_IF_ERROR(CheckArch(options.arch, true));
+  const spec::AppSpec* app = nullptr;
+  ASSIGN_OR_RETURN_CTX(
+      sched::JobRequest request,
+      RenderFor(context, options.app, options.variant, options.params, options.vcpus,
+                options.memory, options.nodes, options.walltime, &app),
+      options.app);
+  cost::JobEstimateOptions estimate;
+  estimate.region = options.region.empty() ? cost::DefaultCostRegion() : options.region;
+  estimate.instance_type = options.instance;
+  if (options.arch == "auto") {
+    std::set<std::string> isas;
+    for (const std::string& arch : app->architectures) {
+      if (std::string isa = cost::IsaOf(arch); !isa.empty()) isas.insert(isa);
+    }
+    estimate.isas.assign(isas.begin(), isas.end());
+  } else {
+    estimate.isas = {options.arch};
+  }
+  if (options.runtime != "auto") {
+    ASSIGN_OR_RETURN_CTX(std::int64_t seconds, ParseDurationSeconds(options.runtime), "--runtime");
+    estimate.runtime_seconds = static_cast<double>(seconds);
+  }
+  // Comparing instance types (or naming one) without --vcpus runs on each whole instance.
+  estimate.use_whole_instance = !options.vcpus && (options.compare || !options.instance.empty());
+  if (const spec::Variant* variant = app->FindVariant(request.variant)) {
+    estimate.max_vcpus =
+        variant->resources.vcpus.max.value_or(app->resources.vcpus.max.value_or(0));
+  }
+  estimate.packed = options.packed;
+  estimate.spot = options.spot;
+  if (options.spot_price_ratio <= 0 || options.spot_price_ratio > 1) {
+    return InvalidArgumentError("--spot-price-ratio must be in (0, 1]");
+  }
+  estimate.spot_options.price_fraction = options.spot_price_ratio;
+  estimate.spot_options.interruptions_per_instance_hour =
+      cost::HourlyInterruptionRate(options.spot_interruption);
+  if (!options.checkpoint_interval.empty()) {
+    ASSIGN_OR_RETURN_CTX(std::int64_t seconds, ParseDurationSeconds(options.checkpoint_interval),
+                         "--checkpoint-interval");
+    estimate.spot_options.checkpoint_interval_seconds = static_cast<double>(seconds);
+  }
+  for (const std::string& item : options.storage) {
+    const std::size_t colon = item.find(':');
+    char* end = nullptr;
+    const double gib =
+        colon == std::string::npos ? -1 : std::strtod(item.c_str() + colon + 1, &end);
+    if (colon == std::string::npos || end == nullptr || *end != '\0' || !(gib >= 0)) {
+      return InvalidArgumentError("--storage " + QuoteForMessage(item) +
+                                  ": expected KIND:GIB, e.g. fsx:1200 (ebs, fsx or s3)");
+    }
+    ASSIGN_OR_RETURN_CTX(cost::StorageKind kind, cost::ParseStorageKind(item.substr(0, colon)),
+                         "--storage");
+    estimate.storage.push_back({kind, gib});
+  }
+  if (options.transfer_out_gib < 0) return InvalidArgumentError("--transfer-out must be >= 0");
+  estimate.transfer_out_gib = options.transfer_out_gib;
+
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN(std::vector<cost::PerfRecord> records, cost::RecordsFor(*store, request));
+  ASSIGN_OR_RETURN(std::vector<cost::Estimate> estimates,
+                   cost::EstimateJob(*db, records, request, estimate));
+  if (!options.compare) estimates.resize(1);
+
+  // Rank by time as well as by cost.
+  std::vector<std::size_t> by_time(estimates.size());
+  for (std::size_t i = 0; i < by_time.size(); ++i) by_time[i] = i;
+  std::stable_sort(by_time.begin(), by_time.end(), [&](std::size_t a, std::size_t b) {
+    return estimates[a].expected_seconds < estimates[b].expected_seconds;
+  });
+  std::vector<int> time_rank(estimates.size());
+  for (std::size_t i = 0; i < by_time.size(); ++i) time_rank[by_time[i]] = static_cast<int>(i) + 1;
+  const std::size_t shown =
+      options.top == 0 ? estimates.size() : std::min(options.top, estimates.size());
+
+  if (context.Format() != OutputFormat::kTable) {
+    ordered_json out;
+    out["app"] = request.app;
+    out["variant"] = request.variant;
+    out["parameters"] = request.parameters;
+    out["region"] = estimate.region;
+    out["purchase"] = options.spot ? "spot" : "on-demand";
+    out["candidates"] = estimates.size();
+    out["estimates"] = ordered_json::array();
+    for (std::size_t i = 0; i < shown; ++i) {
+      out["estimates"].push_back(EstimateToJson(estimates[i], time_rank[i]));
+    }
+    PrintStructured(out, context.Format());
+    return Status::Ok();
+  }
+  if (!options.compare) {
+    const cost::Estimate& e = estimates.front();
+    std::cout << cost::EstimateLine(e, options.spot) << "\n";
+    std::cout << fmt::format(
+        "  compute {}{}, storage {}, transfer out {}; {} x {} at {}/h{}\n", e.compute.ToString(),
+        options.spot ? fmt::format(", expected interruptions {}", e.interruption.ToString()) : "",
+        e.storage.ToString(), e.transfer.ToString(), e.instances, e.instance_type,
+        PricePerHour(e.per_hour),
+        options.spot ? fmt::format(" (assumed spot price: {:.0f}% of on-demand)",
+                                   options.spot_price_ratio * 100)
+                     : "");
+    return Status::Ok();
+  }
+  std::vector<std::vector<std::string>> table;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const cost::Estimate& e = estimates[i];
+    const std::string range =
+        e.total_low == e.total_high
+            ? ""
+            : fmt::format("{}-{}", e.total_low.ToString(), e.total_high.ToString());
+    table.push_back({std::to_string(i + 1), std::to_string(time_rank[i]), e.instance_type, e.arch,
+                     std::to_string(e.instances), PricePerHour(e.per_hour),
+                     Hours(e.expected_seconds), e.total.ToString(), range, e.pareto ? "*" : ""});
+  }
+  std::cout << RenderTable(
+      {"COST#", "TIME#", "TYPE", "ARCH", "NODES", "PER HOUR", "RUNTIME", "COST", "RANGE", "PARETO"},
+      table);
+  std::cout << fmt::format(
+      "\n{} of {} instance types in {} ({}); runtime from {}. * = Pareto front (no type is both "
+      "cheaper and faster).\n",
+      shown, estimates.size(), estimate.region, options.spot ? "spot" : "on-demand",
+      estimates.front().runtime_basis);
+  return Status::Ok();
+}
+
+// ---- cost report ----
+
+struct ReportOptions {
+  std::string by = "project";
+  std::string since;
+  std::string format;
+  std::string region;
+};
+
+Result<UnixMillis> ParseSince(const std::string& text) {
+  std::string iso = text;
+  if (text.size() == 7) iso += "-01";         // 2026-11
+  if (iso.size() == 10) iso += "T00:00:00Z";  // 2026-11-01
+  auto parsed = ParseIso8601(iso);
+  if (!parsed.ok()) {
+    return InvalidArgumentError("--since " + QuoteForMessage(text) +
+                                ": expected a date such as 2026-11-01, 2026-11 or an ISO time");
+  }
+  return *parsed;
+}
+
+Status Report(CliContext& context, const ReportOptions& options) {
+  ASSIGN_OR_RETURN(cost::GroupBy by, cost::ParseGroupBy(options.by));
+  std::string format = options.format;
+  if (format.empty()) format = context.output_flag == "table" ? "table" : context.output_flag;
+  std::optional<UnixMillis> since;
+  if (!options.since.empty()) {
+    ASSIGN_OR_RETURN(since, ParseSince(options.since));
+  }
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  const std::string region = options.region.empty() ? cost::DefaultCostRegion() : options.region;
+  ASSIGN_OR_RETURN(std::vector<cost::PriceRow> prices,
+                   db->Prices(cost::PriceFilter{{}, region, "", ""}));
+  if (prices.empty()) return NotFoundError("no prices for region " + QuoteForMessage(region));
+  ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store->List(store::JobFilter{}));
+  const UnixMillis now = SystemClock::Instance().NowMillis();
+  std::vector<cost::JobCost> costs;
+  for (sched::Job& job : jobs) {
+    if (!sched::IsTerminal(job.state) || !job.started_at) continue;
+    if (since && job.ended_at.value_or(0) < *since) continue;
+    if (job.attempts > 1) {
+      ASSIGN_OR_RETURN(job, store->Get(job.id));
+    }
+    auto cost = cost::ActualCost(job, prices, now);
+    if (!cost.ok()) return cost.status().WithContext("job " + job.id);
+    costs.push_back(std::move(*cost));
+  }
+  std::vector<cost::ReportRow> rows = cost::GroupCosts(costs, by);
+  Money total;
+  for (const auto& row : rows) total += row.total;
+  if (format == "csv") {
+    std::cout << cost::ReportCsv(rows, by);
+    return Status::Ok();
+  }
+  if (format == "json" || format == "yaml") {
+    ordered_json out;
+    out["by"] = cost::GroupByName(by);
+    out["region"] = region;
+    out["since"] = since ? ordered_json(FormatIso8601(*since)) : ordered_json(nullptr);
+    out["rows"] = ordered_json::array();
+    for (const auto& row : rows) {
+      out["rows"].push_back({{"key", row.key},
+                             {"jobs", row.jobs},
+                             {"running_hours", row.running_hours},
+                             {"core_hours", row.core_hours},
+                             {"cost_usd", row.total.ToDecimalString()}});
+    }
+    if (by == cost::GroupBy::kJob) {
+      out["jobs"] = ordered_json::array();
+      for (const auto& c : costs) {
+        out["jobs"].push_back({{"id", c.job_id},
+                               {"name", c.name},
+                               {"user", c.user},
+                               {"project", c.project},
+                               {"app", c.app},
+                               {"state", c.state},
+                               {"month", c.month},
+                               {"running_seconds", c.running_seconds},
+                               {"instance_type", c.instance_type},
+                               {"instances", c.instances},
+                               {"usd_per_hour", c.per_hour.ToDecimalString()},
+                               {"cost_usd", c.total.ToDecimalString()},
+                               {"basis", c.basis}});
+      }
+    }
+    out["total_usd"] = total.ToDecimalString();
+    PrintStructured(out, format == "json" ? OutputFormat::kJson : OutputFormat::kYaml);
+    return Status::Ok();
+  }
+  if (format != "table") {
+    return InvalidArgumentError("--format " + QuoteForMessage(format) +
+                                ": expected table, csv or json");
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& row : rows) {
+    table.push_back({row.key, std::to_string(row.jobs), fmt::format("{:.3f}", row.running_hours),
+                     fmt::format("{:.3f}", row.core_hours), row.total.ToString()});
+  }
+  table.push_back({"TOTAL", std::to_string(costs.size()), "", "", total.ToString()});
+  std::string upper = cost::GroupByName(by);
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "COST"}, table);
+  std::cout << fmt::format(
+      "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory "
+      "(on-demand).\n",
+      region);
+  return Status::Ok();
+}
+
+// ---- cost budget ----
+
+struct BudgetOptions {
+  std::string project;
+  std::string monthly;
+  std::string alerts = "50,80,100";
+  std::string hook;
+  std::vector<std::string> hook_args;
+};
+
+Status BudgetSet(CliContext& context, const BudgetOptions& options) {
+  if (options.project.empty()) return InvalidArgumentError("--project is required");
+  ASSIGN_OR_RETURN_CTX(Money monthly, Money::Parse(options.monthly), "--monthly");
+  if (monthly.micros() <= 0) return InvalidArgumentError("--monthly must be more than $0");
+  cost::Budget budget;
+  budget.project = options.project;
+  budget.monthly = monthly;
+  ASSIGN_OR_RETURN(budget.alert_percents, cost::ParseAlertPercents(options.alerts));
+  if (!options.hook.empty()) {
+    budget.hook_argv.push_back(options.hook);
+    budget.hook_argv.insert(budget.hook_argv.end(), options.hook_args.begin(),
+                            options.hook_args.end());
+  } else if (!options.hook_args.empty()) {
+    return InvalidArgumentError("--hook-arg needs --hook");
+  }
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  RETURN_IF_ERROR(db->SetBudget(budget));
+  if (context.Format() == OutputFormat::kTable) {
+    std::string alerts;
+    for (int p : budget.alert_percents) alerts += (alerts.empty() ? "" : ",") + std::to_string(p);
+    std::cout << fmt::format(
+        "Budget for project {}: {} a month, alerts at {}%{}\n", QuoteForMessage(budget.project),
+        monthly.ToString(), alerts,
+        budget.hook_argv.empty() ? "" : ", hook " + QuoteForMessage(budget.hook_argv.front()));
+  } else {
+    PrintStructured({{"project", budget.project},
+                     {"monthly_usd", monthly.ToDecimalString()},
+                     {"alert_percents", budget.alert_percents},
+                     {"hook", budget.hook_argv}},
+                    context.Format());
+  }
+  return Status::Ok();
+}
+
+Status BudgetList(CliContext& context) {
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN(std::vector<cost::Budget> budgets, db->Budgets());
+  const UnixMillis now = SystemClock::Instance().NowMillis();
+  ordered_json out = ordered_json::array();
+  std::vector<std::vector<std::string>> table;
+  for (const cost::Budget& budget : budgets) {
+    ASSIGN_OR_RETURN(
+        cost::BudgetStatus status,
+        cost::ComputeBudgetStatus(*db, *store, budget, cost::DefaultCostRegion(), now));
+    std::string alerts;
+    for (int p : budget.alert_percents) alerts += (alerts.empty() ? "" : ",") + std::to_string(p);
+    table.push_back({budget.project, status.month, budget.monthly.ToString(),
+                     status.spent.ToString(), status.committed.ToString(),
+                     status.Remaining().ToString(), alerts + "%",
+                     budget.hook_argv.empty() ? "-" : budget.hook_argv.front()});
+    out.push_back({{"project", budget.project},
+                   {"month", status.month},
+                   {"monthly_usd", budget.monthly.ToDecimalString()},
+                   {"spent_usd", status.spent.ToDecimalString()},
+                   {"committed_usd", status.committed.ToDecimalString()},
+                   {"left_usd", status.Remaining().ToDecimalString()},
+                   {"live_jobs", status.live_jobs},
+                   {"alert_percents", budget.alert_percents},
+                   {"hook", budget.hook_argv}});
+  }
+  if (context.Format() != OutputFormat::kTable) {
+    PrintStructured(out, context.Format());
+  } else if (table.empty()) {
+    std::cout << "No budgets. Set one with `aws-hpc cost budget set --project P --monthly 500`.\n";
+  } else {
+    std::cout << RenderTable(
+        {"PROJECT", "MONTH", "BUDGET", "SPENT", "COMMITTED", "LEFT", "ALERTS", "HOOK"}, table);
+  }
+  return Status::Ok();
+}
+
+Status BudgetDelete(CliContext& context, const std::string& project) {
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  ASSIGN_OR_RETURN(bool deleted, db->DeleteBudget(project));
+  if (!deleted) return NotFoundError("no budget for project " + QuoteForMessage(project));
+  if (context.Format() == OutputFormat::kTable) {
+    std::cout << "Deleted the budget of project " << QuoteForMessage(project) << "\n";
+  } else {
+    PrintStructured({{"project", project}, {"deleted", true}}, context.Format());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& result) {
+  CLI::App* cost = root.add_subcommand("cost", "Prices, estimates, actual cost and budgets");
+  cost->require_subcommand(1);
+
+  auto prices_options = std::make_shared<PricesOptions>();
+  CLI::App* prices = cost->add_subcommand("prices", "On-demand Linux prices in the catalog");
+  prices->add_option("--family", prices_options->families,
+                     "Instance families, e.g. c7g or c7g,hpc7g; repeatable");
+  prices->add_option("--region", prices_options->region, "Only this region, e.g. us-east-1");
+  prices->add_option("--arch", prices_options->arch, "Only x86_64 or arm64 instances");
+  prices->add_option("--instance", prices_options->instance, "Only this instance type");
+  prices->callback(
+      [&context, &result, prices_options] { result.status = Prices(context, *prices_options); });
+
+  auto estimate_options = std::make_shared<EstimateOptions>();
+  CLI::App* estimate = cost->add_subcommand(
+      "estimate", "What a job of APP would cost (and take), before submitting it");
+  estimate->add_option("app", estimate_options->app, "Application name")->required();
+  estimate->add_option("--variant", estimate_options->variant, "Variant of the application");
+  estimate->add_option("-p,--param", estimate_options->params,
+                       "Parameter as NAME=VALUE; repeatable");
+  estimate->add_option("--vcpus", estimate_options->vcpus,
+                       "vCPUs per node (default: the app's; with --compare or --instance, the "
+                       "whole instance)");
+  estimate->add_option("--memory", estimate_options->memory, "Memory per node, e.g. 8GiB");
+  estimate->add_option("--nodes", estimate_options->nodes, "Number of instances");
+  estimate->add_option("--walltime", estimate_options->walltime,
+                       "Time limit (the runtime bound "
+                       "when nothing better is known)");
+  estimate->add_option("--arch", estimate_options->arch,
+                       "x86_64, arm64 or auto (the app's architectures; default)");
+  estimate->add_option("--instance", estimate_options->instance,
+                       "Price this instance type (default: the cheapest that fits)");
+  estimate->add_option("--region", estimate_options->region,
+                       "Region (default $AWS_HPC_COST_REGION or us-east-1)");
+  estimate->add_option("--runtime", estimate_options->runtime,
+                       "Runtime, e.g. 2h, or auto: from past runs of the same app and parameters "
+                       "(default), else the walltime as an upper bound");
+  estimate->add_flag("--spot", estimate_options->spot,
+                     "Spot: the spot price plus the expected cost of interruptions");
+  estimate->add_option("--spot-price-ratio", estimate_options->spot_price_ratio,
+                       "Spot price as a fraction of on-demand (default 0.35; no spot price "
+                       "history in the catalog yet)");
+  estimate->add_option("--spot-interruption", estimate_options->spot_interruption,
+                       "Fraction of spot instances interrupted per month (default 0.10, the "
+                       "Spot Advisor's 5-10% band)");
+  estimate->add_option("--checkpoint-interval", estimate_options->checkpoint_interval,
+                       "With --spot: an interruption loses at most this much work (default: "
+                       "the whole run is repeated)");
+  estimate->add_option("--storage", estimate_options->storage,
+                       "Storage held while the job runs, KIND:GIB with KIND ebs, fsx or s3; "
+                       "repeatable");
+  estimate->add_option("--transfer-out", estimate_options->transfer_out_gib,
+                       "GiB of results transferred out to the internet");
+  estimate->add_flag("--compare", estimate_options->compare,
+                     "Rank every catalog instance type that fits by cost and by time, marking "
+                     "the Pareto front");
+  estimate->add_flag("--packed", estimate_options->packed,
+                     "Charge only the job's share of each instance (vCPUs, memory or GPUs, "
+                     "whichever is larger), as when jobs are packed onto shared instances");
+  estimate->add_option("--top", estimate_options->top,
+                       "With --compare: show N rows (0: all; "
+                       "default 20)");
+  estimate->callback([&context, &result, estimate_options] {
+    result.status = EstimateCommand(context, *estimate_options);
+  });
+
+  auto report_options = std::make_shared<ReportOptions>();
+  CLI::App* report = cost->add_subcommand("report", "What finished jobs cost, grouped");
+  report
+      ->add_option("--by", report_options->by, "user, project, app, month or job (default project)")
+      ->check(CLI::IsMember({"user", "project", "app", "month", "job"}));
+  report->add_option("--since", report_options->since,
+                     "Only jobs that ended at or after this date (2026-11-01, 2026-11, ISO time)");
+  report->add_option("--format", report_options->format, "table, csv or json (default: --output)")
+      ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  report->add_option("--region", report_options->region,
+                     "Price local jobs in this region (default $AWS_HPC_COST_REGION or us-east-1)");
+  report->callback(
+      [&context, &result, report_options] { result.status = Report(context, *report_options); });
+
+  CLI::App* budget = cost->add_subcommand("budget", "Monthly budgets per project");
+  budget->require_subcommand(1);
+  auto budget_options = std::make_shared<BudgetOptions>();
+  CLI::App* set = budget->add_subcommand(
+      "set", "Set a project's monthly budget; submissions over what is left are refused");
+  set->add_option("--project", budget_options->project, "Project")->required();
+  set->add_option("--monthly", budget_options->monthly, "USD per calendar month, e.g. 500")
+      ->required();
+  set->add_option("--alert", budget_options->alerts,
+                  "Alert at these percents of the budget (default 50,80,100)");
+  set->add_option("--hook", budget_options->hook,
+                  "Program run for each alert with the event as JSON on stdin (no shell)");
+  set->add_option("--hook-arg", budget_options->hook_args,
+                  "An argument for the hook program; repeatable")
+      ->allow_extra_args(false);
+  set->callback(
+      [&context, &result, budget_options] { result.status = BudgetSet(context, *budget_options); });
+  CLI::App* list = budget->add_subcommand("list", "Budgets with this month's spending");
+  list->callback([&context, &result] { result.status = BudgetList(context); });
+  auto delete_project = std::make_shared<std::string>();
+  CLI::App* remove = budget->add_subcommand("delete", "Delete a project's budget");
+  remove->add_option("--project", *delete_project, "Project")->required();
+  remove->callback([&context, &result, delete_project] {
+    result.status = BudgetDelete(context, *delete_project);
+  });
+}
+
+}  // namespace awshpc::cli
