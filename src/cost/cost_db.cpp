@@ -158,6 +158,8 @@ Result<std::unique_ptr<CostDb>> CostDb::Open(const std::string& path, const Cloc
                     "tables",
                     path));
   }
+  // The job store has already switched the file to WAL; this only sets this connection up.
+  RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"));
   RETURN_IF_ERROR(Migrate(*db, clock.NowMillis()));
   return std::unique_ptr<CostDb>(new CostDb(std::move(db), clock));
 }

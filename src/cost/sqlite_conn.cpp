@@ -73,16 +73,14 @@ std::string Statement::Text(int column) const {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   std::unique_ptr<Connection> connection(new Connection(path));
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &connection->db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &connection->db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     return Status(CodeFor(rc), fmt::format("cannot open {}: {}", path,
                                            connection->db_ ? sqlite3_errmsg(connection->db_)
                                                            : sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(connection->db_, 10'000);
-  RETURN_IF_ERROR(connection->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"));
   return connection;
 }
 

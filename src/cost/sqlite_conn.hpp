@@ -48,7 +48,8 @@ class Statement {
 
 class Connection {
  public:
-  // Opens an existing or new database file with WAL and a 10 s busy timeout.
+  // Opens an existing database file with a 10 s busy timeout (the caller switches to WAL
+  // once it knows the file is the right one).
   static Result<std::unique_ptr<Connection>> Open(const std::string& path);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -1,0 +1,115 @@
+// Actual cost per job (attempts from the history, equivalent instances) and report grouping.
+#include "awshpc/cost/accounting.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cost_test_util.hpp"
+
+namespace awshpc::cost {
+namespace {
+
+using testing::CostFixture;
+
+class AccountingTest : public CostFixture {
+ protected:
+  std::vector<PriceRow> UsEast1() { return *db_->Prices(PriceFilter{{}, "us-east-1", "", ""}); }
+};
+
+TEST_F(AccountingTest, RunningTimeCountsEveryAttempt) {
+  sched::Job job = RunJob(Request("p"), 600, 3);
+  EXPECT_DOUBLE_EQ(RunningSeconds(job, clock_.NowMillis()), 1800);
+  // A List row has no history: started_at..ended_at of the last attempt.
+  sched::Job row = job;
+  row.history.clear();
+  EXPECT_DOUBLE_EQ(RunningSeconds(row, clock_.NowMillis()), 600);
+  sched::Job queued = *store_->Create(Request("p"), sched::JobState::kRunnable, "queued");
+  EXPECT_DOUBLE_EQ(RunningSeconds(queued, clock_.NowMillis()), 0);
+}
+
+TEST_F(AccountingTest, EquivalentInstanceIsTheCheapestThatFits) {
+  sched::Resources small;
+  small.vcpus = 2;
+  small.memory_mib = 1024;
+  EXPECT_EQ(EquivalentInstance(UsEast1(), small)->instance.type, "c6g.large");
+  sched::Resources geoschem;
+  geoschem.vcpus = 16;
+  geoschem.memory_mib = 32 * 1024;
+  EXPECT_EQ(EquivalentInstance(UsEast1(), geoschem)->instance.type, "c6g.4xlarge");
+  sched::Resources gpu;
+  gpu.vcpus = 4;
+  gpu.memory_mib = 16 * 1024;
+  gpu.gpus = 1;
+  EXPECT_EQ(EquivalentInstance(UsEast1(), gpu)->instance.type, "g6.xlarge");
+  sched::Resources huge;
+  huge.vcpus = 1000;
+  EXPECT_EQ(EquivalentInstance(UsEast1(), huge).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(AccountingTest, ActualCostOfALocalJob) {
+  sched::Job job = RunJob(Request("climate"), 3600, 2);
+  auto cost = ActualCost(job, UsEast1(), clock_.NowMillis());
+  ASSERT_TRUE(cost.ok()) << cost.status().ToString();
+  EXPECT_EQ(cost->instance_type, "c6g.large");
+  EXPECT_DOUBLE_EQ(cost->running_seconds, 7200);
+  EXPECT_EQ(cost->total.ToDecimalString(), "0.136000");  // 2 h x $0.068
+  EXPECT_EQ(cost->month, "2026-11");
+  EXPECT_EQ(cost->basis, "local: equivalent instance c6g.large");
+  EXPECT_DOUBLE_EQ(cost->core_hours, 4);
+}
+
+TEST_F(AccountingTest, ReportGroupsAndEscapesCsv) {
+  std::vector<JobCost> costs;
+  const auto add = [&](const std::string& user, const std::string& project, const std::string& app,
+                       const std::string& month, std::int64_t micros) {
+    JobCost cost;
+    cost.job_id = "j-" + std::to_string(costs.size());
+    cost.user = user;
+    cost.project = project;
+    cost.app = app;
+    cost.month = month;
+    cost.running_seconds = 3600;
+    cost.core_hours = 2;
+    cost.total = Money::FromMicros(micros);
+    costs.push_back(cost);
+  };
+  add("alice", "climate", "geos-chem", "2026-10", 1'070'000);
+  add("alice", "=HYPERLINK(\"x\")", "lammps", "2026-11", 20'000);
+  add("bob", "climate", "geos-chem", "2026-11", 2'000'000);
+  add("bob", "", "lammps", "2026-11", 5);
+
+  auto by_user = GroupCosts(costs, GroupBy::kUser);
+  ASSERT_EQ(by_user.size(), 2u);
+  EXPECT_EQ(by_user[0].key, "alice");
+  EXPECT_EQ(by_user[0].total.micros(), 1'090'000);
+  EXPECT_EQ(by_user[1].jobs, 2);
+
+  auto by_project = GroupCosts(costs, GroupBy::kProject);
+  ASSERT_EQ(by_project.size(), 3u);
+  EXPECT_EQ(by_project[0].key, "(none)");
+  EXPECT_EQ(by_project[2].key, "climate");
+  EXPECT_EQ(by_project[2].total.micros(), 3'070'000);
+
+  auto by_month = GroupCosts(costs, GroupBy::kMonth);
+  ASSERT_EQ(by_month.size(), 2u);
+  EXPECT_EQ(by_month[0].key, "2026-10");
+  EXPECT_DOUBLE_EQ(by_month[1].core_hours, 6);
+
+  EXPECT_EQ(GroupCosts(costs, GroupBy::kApp).size(), 2u);
+  EXPECT_EQ(GroupCosts(costs, GroupBy::kJob).size(), 4u);
+
+  EXPECT_EQ(ReportCsv(by_project, GroupBy::kProject),
+            "project,jobs,running_hours,core_hours,cost_usd\n"
+            "(none),1,1.000000,2.000000,0.000005\n"
+            "\"'=HYPERLINK(\"\"x\"\")\",1,1.000000,2.000000,0.020000\n"
+            "climate,2,2.000000,4.000000,3.070000\n");
+  EXPECT_EQ(ParseGroupBy("team").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(MonthTest, MonthsAreUtc) {
+  EXPECT_EQ(MonthOf(testing::kMidNovember), "2026-11");
+  EXPECT_EQ(MonthOf(1'796'083'199'000), "2026-11");  // 2026-11-30T23:59:59Z
+  EXPECT_EQ(MonthOf(1'796'083'200'000), "2026-12");
+}
+
+}  // namespace
+}  // namespace awshpc::cost
