@@ -80,7 +80,7 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   cost.running_seconds = RunningSeconds(job, now);
   cost.instances = std::max(1, job.request.resources.nodes);
   cost.core_hours = cost.running_seconds / 3600.0 * job.request.resources.vcpus * cost.instances;
-  if (cost.running_seconds <= 0) {
+  if (!job.started_at) {
     cost.basis = "never ran";
     return cost;
   }
