@@ -3,6 +3,9 @@
 // PID): STS identity, Batch (compute environment, queue, job definition, jobs, tags, scheduling
 // policies), EC2 catalogue and describes. Fake credentials; nothing leaves loopback.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <fstream>
 
 #include <algorithm>
 #include <memory>
@@ -10,9 +13,13 @@
 
 #include "../test_util.hpp"
 #include "awshpc/aws/aws_context.hpp"
+#include "awshpc/aws/body_streams.hpp"
+#include "awshpc/aws/curl_http_client.hpp"
 #include "awshpc/aws/protocols/query.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/ec2.hpp"
+#include "awshpc/aws/services/logs.hpp"
+#include "awshpc/aws/services/s3.hpp"
 #include "awshpc/aws/services/sts.hpp"
 #include "services_test_env.hpp"
 
@@ -280,6 +287,131 @@ TEST_F(ServicesMotoTest, Ec2CatalogueAndDescribes) {
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("InvalidInstanceID"), std::string::npos)
       << bad.status().ToString();
+}
+
+TEST_F(ServicesMotoTest, LogsRoundTrip) {
+  auto client = logs::LogsClient::Create(moto_->context());
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  logs::LogsClient& logs = *client;
+  ASSERT_TRUE(logs.CreateLogGroup({"/aws/batch/job"}).ok());
+  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/abc"}).ok());
+  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/def"}).ok());
+  const std::int64_t now = SystemClock::Instance().NowMillis();
+  std::vector<logs::InputLogEvent> events;
+  for (int i = 0; i < 30; ++i) {
+    events.push_back({now + i, "step " + std::to_string(i) + (i % 10 == 0 ? " ERROR" : "")});
+  }
+  auto put = logs.PutLogEvents({"/aws/batch/job", "geos/default/abc", events, ""});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  ASSERT_TRUE(logs.PutLogEvents({"/aws/batch/job", "geos/default/def", {{now, "other"}}, ""}).ok());
+
+  auto page = logs.GetLogEvents({"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, true});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->events.size(), 10u);
+  EXPECT_EQ(page->events[0].message, "step 0 ERROR");
+  EXPECT_FALSE(page->next_forward_token.empty());
+  logs::GetLogEventsRequest all_request{"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, {}};
+  auto all = logs.GetAllLogEvents(all_request);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 30u);
+  EXPECT_EQ(all->back().message, "step 29");
+
+  auto filtered = logs.FilterLogEvents({"/aws/batch/job", {}, "geos/", {}, {}, "ERROR", "", {}});
+  ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
+  EXPECT_EQ(filtered->events.size(), 3u);
+  for (const auto& event : filtered->events) EXPECT_EQ(event.log_stream_name, "geos/default/abc");
+
+  auto streams = logs.DescribeLogStreams({"/aws/batch/job", "geos/", "", {}, "", {}});
+  ASSERT_TRUE(streams.ok()) << streams.status().ToString();
+  ASSERT_EQ(streams->log_streams.size(), 2u);
+  EXPECT_EQ(streams->log_streams[0].log_stream_name, "geos/default/abc");
+
+  auto missing = logs.GetLogEvents({"/aws/batch/none", "x", {}, {}, "", {}, {}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
+}
+
+long MaxRssKiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST_F(ServicesMotoTest, S3RoundTripWithAStreamed64MiBObject) {
+  auto client = s3::S3Client::Create(moto_->context());
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  s3::S3Client& s3 = *client;
+  ASSERT_TRUE(s3.CreateBucket({"hpc-results", ""}).ok());
+  EXPECT_TRUE(s3.HeadBucket({"hpc-results"}).ok());
+  EXPECT_EQ(s3.HeadBucket({"no-such-bucket"}).status().code(), StatusCode::kNotFound);
+
+  testing::TempDir dir;
+  const std::string source = dir.path() + "/big.bin";
+  {
+    std::ofstream out(source, std::ios::binary);
+    std::string block(1 << 20, '\0');
+    for (int mib = 0; mib < 64; ++mib) {
+      for (std::size_t i = 0; i < block.size(); ++i) {
+        block[i] = static_cast<char>((i * 31 + static_cast<std::size_t>(mib) * 7) & 0xFF);
+      }
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  const long rss_before = MaxRssKiB();
+  auto put = s3.PutObject(
+      {"hpc-results", "runs/2026 11/big.bin", source, "", "application/x-netcdf", {{"run", "r1"}}});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_FALSE(put->etag.empty());
+  const std::string copy = dir.path() + "/copy.bin";
+  auto got = s3.GetObject({"hpc-results", "runs/2026 11/big.bin", copy, ""});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->content_length, 64u << 20);
+  EXPECT_EQ(got->metadata.at("run"), "r1");
+  const long rss_growth_mib = (MaxRssKiB() - rss_before) / 1024;
+  EXPECT_LT(rss_growth_mib, 32) << "a streamed 64 MiB object must not be held in memory";
+  EXPECT_EQ(*Sha256HexOfFile(copy), *Sha256HexOfFile(source));
+
+  auto head = s3.HeadObject({"hpc-results", "runs/2026 11/big.bin"});
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->content_length, 64u << 20);
+  EXPECT_EQ(head->content_type, "application/x-netcdf");
+  EXPECT_TRUE(head->last_modified.has_value());
+
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(s3.PutObject({"hpc-results",
+                              "logs/" + std::to_string(i) + ".txt",
+                              "",
+                              "line " + std::to_string(i),
+                              "",
+                              {}})
+                    .ok());
+  }
+  auto listed = s3.ListAllObjectsV2({"hpc-results", "logs/", "", 3, "", ""});
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 7u);
+  EXPECT_EQ((*listed)[0].key, "logs/0.txt");
+  auto page = s3.ListObjectsV2({"hpc-results", "logs/", "", 3, "", ""});
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->is_truncated);
+  EXPECT_EQ(page->contents.size(), 3u);
+  auto prefixes = s3.ListObjectsV2({"hpc-results", "", "/", {}, "", ""});
+  ASSERT_TRUE(prefixes.ok());
+  EXPECT_EQ(prefixes->common_prefixes, (std::vector<std::string>{"logs/", "runs/"}));
+
+  // A presigned URL works without any credentials on the request.
+  auto presigned = s3.PresignGetObject({"hpc-results", "logs/3.txt", std::chrono::seconds(300)});
+  ASSERT_TRUE(presigned.ok()) << presigned.status().ToString();
+  EXPECT_NE(presigned->url.find("X-Amz-Signature="), std::string::npos);
+  CurlHttpClient plain;
+  HttpRequest get;
+  get.url = presigned->url;
+  auto fetched = plain.Send(get);
+  ASSERT_TRUE(fetched.ok()) << fetched.status().ToString();
+  EXPECT_EQ(fetched->status, 200) << fetched->body;
+  EXPECT_EQ(fetched->body, "line 3");
+
+  ASSERT_TRUE(s3.DeleteObject({"hpc-results", "logs/3.txt"}).ok());
+  EXPECT_EQ(s3.HeadObject({"hpc-results", "logs/3.txt"}).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
