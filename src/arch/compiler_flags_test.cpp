@@ -55,10 +55,9 @@ ProcessResult RunArgv(const std::vector<std::string>& argv) {
 }
 
 struct Compiler {
-  std::string name;                       // catalog name: gcc, clang
-  std::string program;                    // absolute path
-  std::string version;                    // "12.2.0"
-  std::vector<std::string> target_flags;  // per ISA: clang can target both
+  std::string name;     // catalog name: gcc, clang
+  std::string program;  // absolute path
+  std::string version;  // "12.2.0"
 };
 
 // Checks every line of `compiler` for targets of `isa` against the program.
@@ -113,7 +112,7 @@ TEST(CompilerFlagsTest, GccAcceptsEveryLineItsVersionFallsIn) {
   ASSERT_TRUE(gxx.ok()) << "g++ is missing: install the Debian package g++";
   const ProcessResult version = RunArgv({*gxx, "-dumpfullversion"});
   ASSERT_EQ(version.exit_code, 0) << version.output;
-  Compiler gcc{"gcc", *gxx, version.output.substr(0, version.output.find('\n')), {}};
+  Compiler gcc{"gcc", *gxx, version.output.substr(0, version.output.find('\n'))};
   int accepted = 0;
   int rejected = 0;
   CheckLines(gcc, HostIsa(), {}, &accepted, &rejected);
@@ -126,6 +125,28 @@ TEST(CompilerFlagsTest, GccAcceptsEveryLineItsVersionFallsIn) {
   }
 }
 
+TEST(CompilerFlagsTest, CrossGccAcceptsTheOtherIsasLines) {
+  // The other ISA's GCC lines need a cross compiler (Debian: g++-aarch64-linux-gnu on x86_64,
+  // g++-x86-64-linux-gnu on arm64). Optional: the host GCC and clang checks above and below run
+  // everywhere.
+  const std::string other = HostIsa() == "x86_64" ? "aarch64" : "x86_64";
+  const std::string program = other == "aarch64" ? "aarch64-linux-gnu-g++" : "x86_64-linux-gnu-g++";
+  auto cross = FindExecutable(program);
+  if (!cross.ok()) {
+    GTEST_SKIP() << program << " is not installed (Debian package g++-" << other
+                 << "-linux-gnu): " << other << " gcc lines are checked by clang only";
+  }
+  const ProcessResult version = RunArgv({*cross, "-dumpfullversion"});
+  ASSERT_EQ(version.exit_code, 0) << version.output;
+  Compiler gcc{"gcc", *cross, version.output.substr(0, version.output.find('\n'))};
+  int accepted = 0;
+  int rejected = 0;
+  CheckLines(gcc, other, {}, &accepted, &rejected);
+  std::cout << program << " " << gcc.version << ": " << accepted << " lines accepted, " << rejected
+            << " newer lines rejected\n";
+  EXPECT_GE(accepted, 3);
+}
+
 TEST(CompilerFlagsTest, ClangAcceptsEveryLineItsVersionFallsInForBothIsas) {
   // Clang is a cross compiler: one binary checks the x86_64 and the aarch64 lines.
   auto clangxx = FindExecutable("clang++");
@@ -134,7 +155,7 @@ TEST(CompilerFlagsTest, ClangAcceptsEveryLineItsVersionFallsInForBothIsas) {
   }
   const ProcessResult version = RunArgv({*clangxx, "-dumpversion"});
   ASSERT_EQ(version.exit_code, 0) << version.output;
-  Compiler clang{"clang", *clangxx, version.output.substr(0, version.output.find('\n')), {}};
+  Compiler clang{"clang", *clangxx, version.output.substr(0, version.output.find('\n'))};
   int accepted = 0;
   int rejected = 0;
   CheckLines(clang, "x86_64", {"--target=x86_64-linux-gnu"}, &accepted, &rejected);

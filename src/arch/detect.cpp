@@ -186,33 +186,21 @@ std::string CpuInfo::Field(const std::string& key) const {
 
 CpuInfo ParseCpuInfo(std::string_view text) {
   CpuInfo info;
-  bool first_block_done = false;
-  bool in_block = false;
   std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t end = text.find('\n', pos);
-    const std::string_view line =
-        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-    pos = end == std::string_view::npos ? text.size() + 1 : end + 1;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
     const std::size_t colon = line.find(':');
-    if (Trim(line).empty()) {
-      if (in_block) first_block_done = true;
-      continue;
-    }
     if (colon == std::string_view::npos) continue;
     const std::string key(Trim(line.substr(0, colon)));
     const std::string_view value = Trim(line.substr(colon + 1));
-    if (key == "processor") {
-      ++info.processors;
-      if (in_block) first_block_done = true;
-      in_block = true;
-    }
-    // Some kernels print machine-wide lines (Hardware, Revision) after the blocks: keep the
-    // first value of every key.
-    if (first_block_done && info.fields.count(key)) continue;
-    in_block = true;
-    info.fields.emplace(key, std::string(value));
-    if ((key == "flags" || key == "Features") && info.flags.empty()) {
+    if (key == "processor") ++info.processors;
+    // The first value of a key wins: the first processor block, and machine-wide lines some
+    // kernels print after the blocks (Hardware, Revision) only where the block has none.
+    if (!info.fields.emplace(key, std::string(value)).second) continue;
+    if (key == "flags" || key == "Features") {
       std::size_t i = 0;
       while (i < value.size()) {
         while (i < value.size() && value[i] == ' ') ++i;
