@@ -20,5 +20,6 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
 void RegisterArchCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterCompletionCommand(CLI::App& root, CommandResult& result);
 void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterAwsCommands(CLI::App& root, CliContext& context, CommandResult& result);
 
 }  // namespace awshpc::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   RegisterJobCommands(root, context, result);
   RegisterArchCommands(root, context, result);
   RegisterCostCommands(root, context, result);
+  RegisterAwsCommands(root, context, result);
   RegisterCompletionCommand(root, result);
   root.add_subcommand("version", "Print the aws-hpc version")->callback([&result] {
     std::cout << "aws-hpc " << awshpc::kVersion << "\n";
