@@ -7,12 +7,14 @@
 #include <iostream>
 #include <set>
 
+#include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
 #include "awshpc/cost/accounting.hpp"
 #include "awshpc/cost/budget.hpp"
 #include "awshpc/cost/cost_db.hpp"
 #include "awshpc/cost/job_estimate.hpp"
+#include "awshpc/cost/offer_ingest.hpp"
 #include "awshpc/spec/render.hpp"
 #include "commands.hpp"
 
@@ -533,6 +535,40 @@ Status BudgetDelete(CliContext& context, const std::string& project) {
   return Status::Ok();
 }
 
+// ---- cost refresh ----
+
+Status Refresh(CliContext& context, const std::vector<std::string>& offer_files,
+               const std::string& region_index) {
+  if (offer_files.empty() && region_index.empty()) {
+    return InvalidArgumentError(
+        "give --offer-file FILE (a downloaded Price List offer file) or --region-index FILE; "
+        "downloading them and the Pricing/spot APIs are not available yet");
+  }
+  if (!region_index.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFileToString(region_index, 16 << 20));
+    ASSIGN_OR_RETURN_CTX(auto regions, cost::ParseRegionIndex(text), region_index);
+    for (const auto& [region, url] : regions) {
+      std::cout << region << "  https://pricing.us-east-1.amazonaws.com" << url << "\n";
+    }
+  }
+  if (offer_files.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  for (const std::string& file : offer_files) {
+    cost::IngestStats stats;
+    const double start = MonotonicSeconds();
+    ASSIGN_OR_RETURN_CTX(cost::Snapshot snapshot, cost::IngestOfferFile(file, &stats), file);
+    const double seconds = MonotonicSeconds() - start;
+    ASSIGN_OR_RETURN(bool loaded, db->LoadSnapshot(snapshot));
+    std::cout << fmt::format(
+        "{}: {} prices dated {} ({} of {} products on-demand Linux shared), {:.0f} MB in "
+        "{:.2f}s{}\n",
+        file, snapshot.rows.size(), snapshot.date, stats.matching_products, stats.products,
+        static_cast<double>(stats.bytes) / 1e6, seconds,
+        loaded ? "" : "; a snapshot of that date was already loaded");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& result) {
@@ -615,6 +651,18 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
                      "Price local jobs in this region (default $AWS_HPC_COST_REGION or us-east-1)");
   report->callback(
       [&context, &result, report_options] { result.status = Report(context, *report_options); });
+
+  auto offer_files = std::make_shared<std::vector<std::string>>();
+  auto region_index = std::make_shared<std::string>();
+  CLI::App* refresh = cost->add_subcommand(
+      "refresh", "Update the catalog from downloaded AWS Price List bulk files (stream-parsed)");
+  refresh->add_option("--offer-file", *offer_files,
+                      "A region's AmazonEC2 offer file (index.json); repeatable");
+  refresh->add_option("--region-index", *region_index,
+                      "region_index.json: print each region's offer file URL");
+  refresh->callback([&context, &result, offer_files, region_index] {
+    result.status = Refresh(context, *offer_files, *region_index);
+  });
 
   CLI::App* budget = cost->add_subcommand("budget", "Monthly budgets per project");
   budget->require_subcommand(1);

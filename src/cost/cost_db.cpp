@@ -168,22 +168,26 @@ Result<int> CostDb::FileSchemaVersion() { return ReadVersion(*db_); }
 
 Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
   ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-  seen.Bind(1, snapshot.date);
+  seen.Bind(1, snapshot.Id());
   ASSIGN_OR_RETURN(bool already, seen.Step());
   if (already) return false;
   bool loaded = false;
   const auto load = [&]() -> Status {
     ASSIGN_OR_RETURN(Statement again, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-    again.Bind(1, snapshot.date);
+    again.Bind(1, snapshot.Id());
     ASSIGN_OR_RETURN(bool raced, again.Step());
     if (raced) return Status::Ok();
     ASSIGN_OR_RETURN(
         Statement instance,
-        db_->Prepare("INSERT INTO cost_instances (instance_type, family, vcpus, cores, "
-                     "memory_gib, arch, gpus, gpu_model, efa) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                     "?7, ?8, ?9) ON CONFLICT (instance_type) DO UPDATE SET family = ?2, "
-                     "vcpus = ?3, cores = ?4, memory_gib = ?5, arch = ?6, gpus = ?7, "
-                     "gpu_model = ?8, efa = ?9"));
+        db_->Prepare(snapshot.facts_authoritative
+                         ? "INSERT INTO cost_instances (instance_type, family, vcpus, cores, "
+                           "memory_gib, arch, gpus, gpu_model, efa) VALUES (?1, ?2, ?3, ?4, ?5, "
+                           "?6, ?7, ?8, ?9) ON CONFLICT (instance_type) DO UPDATE SET "
+                           "family = ?2, vcpus = ?3, cores = ?4, memory_gib = ?5, arch = ?6, "
+                           "gpus = ?7, gpu_model = ?8, efa = ?9"
+                         : "INSERT INTO cost_instances (instance_type, family, vcpus, cores, "
+                           "memory_gib, arch, gpus, gpu_model, efa) VALUES (?1, ?2, ?3, ?4, ?5, "
+                           "?6, ?7, ?8, ?9) ON CONFLICT (instance_type) DO NOTHING"));
     ASSIGN_OR_RETURN(
         Statement price,
         db_->Prepare("INSERT INTO cost_prices (instance_type, region, purchase, "
@@ -214,7 +218,7 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
     ASSIGN_OR_RETURN(Statement record,
                      db_->Prepare("INSERT INTO cost_snapshots (date, sources, rows, loaded_at) "
                                   "VALUES (?1, ?2, ?3, ?4)"));
-    RETURN_IF_ERROR(record.Bind(1, snapshot.date)
+    RETURN_IF_ERROR(record.Bind(1, snapshot.Id())
                         .Bind(2, JoinSources(snapshot.sources))
                         .Bind(3, static_cast<std::int64_t>(snapshot.rows.size()))
                         .Bind(4, clock_.NowMillis())

@@ -44,6 +44,12 @@ struct Snapshot {
   std::string date;                  // "2026-01-19"
   std::vector<std::string> sources;  // "KEY: description" lines, in file order
   std::vector<PriceRow> rows;
+  // False when the facts are second-hand (an offer file's attributes): loading then keeps the
+  // facts already stored for known types.
+  bool facts_authoritative = true;
+  // What identifies the snapshot among those loaded; empty: the date.
+  std::string id;
+  std::string Id() const { return id.empty() ? date : id; }
 };
 
 // Parses the snapshot CSV format (see data/prices/README in docs/cost.md): `# date: D` and

@@ -55,8 +55,9 @@ class CostDb {
   // The version recorded in the file.
   Result<int> FileSchemaVersion();
 
-  // Loads a snapshot unless one with the same date is already loaded. A price is replaced only
-  // by a price of the same or a later date. Returns true if rows were loaded.
+  // Loads a snapshot unless one with the same Id() (its date, for shipped snapshots) is loaded. A
+  // price is replaced only by a price of the same or a later date. Returns true if rows were
+  // loaded.
   Result<bool> LoadSnapshot(const Snapshot& snapshot);
   // Loads the embedded snapshot if needed (cheap when already loaded).
   Status EnsureEmbeddedSnapshot();
