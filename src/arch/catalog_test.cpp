@@ -258,3 +258,44 @@ TEST(CatalogTest, ValidationReportsTheLine) {
 
 }  // namespace
 }  // namespace awshpc::arch
+
+namespace awshpc::arch {
+namespace {
+
+// Mutations of the real catalog (bytes dropped, duplicated or replaced) must parse or fail with
+// InvalidArgument, never crash or throw.
+TEST(CatalogTest, MutatedCatalogsNeverCrash) {
+  const std::string original(BuiltinCatalogYaml());
+  std::uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 8;
+  };
+  const std::string alphabet = " :-[]{}\n\"'#,0x9az";
+  int rejected = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string text = original;
+    for (int edits = 1 + static_cast<int>(next() % 4); edits > 0; --edits) {
+      const std::size_t at = next() % text.size();
+      switch (next() % 3) {
+        case 0:
+          text.erase(at, 1 + next() % 8);
+          break;
+        case 1:
+          text.insert(at, text.substr(at, 1 + next() % 16));
+          break;
+        default:
+          text[at] = alphabet[next() % alphabet.size()];
+      }
+    }
+    auto parsed = Catalog::Parse(text, "mutated.yaml");
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << parsed.status().ToString();
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 50);
+}
+
+}  // namespace
+}  // namespace awshpc::arch

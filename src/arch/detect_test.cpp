@@ -210,3 +210,48 @@ TEST(DetectTest, ThisMachineIsDetected) {
 
 }  // namespace
 }  // namespace awshpc::arch
+
+namespace awshpc::arch {
+namespace {
+
+// Arbitrary text never crashes detection: it detects something or says there is no processor
+// information.
+TEST(DetectTest, ArbitraryTextNeverCrashes) {
+  const std::vector<std::string> pieces = {"processor\t: 0\n",
+                                           "vendor_id\t: GenuineIntel\n",
+                                           "vendor_id\t: AuthenticAMD\n",
+                                           "cpu family\t: 25\n",
+                                           "cpu family\t: 0x\n",
+                                           "model\t\t: 99999999999999999999\n",
+                                           "model\t\t: -1\n",
+                                           "stepping\t: 7\n",
+                                           "flags\t\t: avx512f avx2 fma\n",
+                                           "flags\t:\n",
+                                           "Features\t: sve sve2 asimddp\n",
+                                           "CPU implementer\t: 0x41\n",
+                                           "CPU part\t: 0xd4f\n",
+                                           "CPU part\t: 0x\n",
+                                           ":\n",
+                                           "\n",
+                                           "\t\t\n",
+                                           "\r\n",
+                                           std::string("\0:\0\n", 4)};
+  std::uint32_t state = 7;
+  for (int i = 0; i < 500; ++i) {
+    std::string text;
+    for (int n = 0; n < 6; ++n) {
+      state = state * 1103515245u + 12345u;
+      text += pieces[(state >> 8) % pieces.size()];
+    }
+    state = state * 1103515245u + 12345u;
+    auto d = Detect(Builtin(), text, SysCpuData{(state & 1) ? "0x410fd0c1" : "garbage"});
+    if (d.ok()) {
+      EXPECT_NE(d->target, nullptr) << text;
+    } else {
+      EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument) << text;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace awshpc::arch
