@@ -42,12 +42,20 @@ std::string WithoutFlags(std::string text, const std::vector<std::string>& flags
 
 TEST(DetectTest, EveryRecordedTargetIsDetectedByItsCpuid) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"skylake-c5.cpuinfo", "skylake"},      {"cascadelake-c5.cpuinfo", "cascadelake"},
-      {"icelake-c6i.cpuinfo", "icelake"},     {"sapphirerapids-c7i.cpuinfo", "sapphirerapids"},
-      {"zen2-c5a.cpuinfo", "zen2"},           {"zen3-c6a.cpuinfo", "zen3"},
-      {"zen4-c7a.cpuinfo", "zen4"},           {"zen4-gvisor-vm.cpuinfo", "zen4"},
-      {"graviton2-c6g.cpuinfo", "graviton2"}, {"graviton3-c7g.cpuinfo", "graviton3"},
+      {"skylake-c5.cpuinfo", "skylake"},
+      {"cascadelake-c5.cpuinfo", "cascadelake"},
+      {"icelake-c6i.cpuinfo", "icelake"},
+      {"sapphirerapids-c7i.cpuinfo", "sapphirerapids"},
+      {"zen2-c5a.cpuinfo", "zen2"},
+      {"zen3-c6a.cpuinfo", "zen3"},
+      {"zen4-c7a.cpuinfo", "zen4"},
+      {"zen4-gvisor-vm.cpuinfo", "zen4"},
+      {"graviton2-c6g.cpuinfo", "graviton2"},
+      {"graviton3-c7g.cpuinfo", "graviton3"},
       {"graviton4-c8g.cpuinfo", "graviton4"},
+      // Where archspec said neoverse_n1 (archspec/archspec#140, spack/spack#43106).
+      {"graviton3-hpc7g-rhel8.cpuinfo", "graviton3"},
+      {"neoverse-v2-grace-rocky9.cpuinfo", "graviton4"},
   };
   for (const auto& [file, expected] : cases) {
     const Detection d = DetectFile(file);
