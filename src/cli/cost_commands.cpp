@@ -48,8 +48,11 @@ std::vector<std::string> SplitList(const std::vector<std::string>& values) {
 
 std::string Hours(double seconds) { return FormatDuration(std::llround(std::max(0.0, seconds))); }
 
+// "$0.6800", "$0.07976": at least 4 decimals, and every non-zero one (prices are exact).
 std::string PricePerHour(Money money) {
-  return "$" + money.ToDecimalString().substr(0, money.ToDecimalString().size() - 2);
+  std::string text = money.ToDecimalString();
+  while (text.size() > text.find('.') + 5 && text.back() == '0') text.pop_back();
+  return "$" + text;
 }
 
 Status CheckArch(const std::string& arch, bool allow_auto) {

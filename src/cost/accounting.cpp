@@ -84,7 +84,12 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
     cost.basis = "never ran";
     return cost;
   }
-  ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(region_prices, job.request.resources));
+  auto found = EquivalentInstance(region_prices, job.request.resources);
+  if (!found.ok()) {
+    cost.basis = "unpriced: " + found.status().message();
+    return cost;
+  }
+  const PriceRow& equivalent = *found;
   cost.instance_type = equivalent.instance.type;
   cost.region = equivalent.region;
   cost.per_hour = equivalent.per_hour;

@@ -55,6 +55,12 @@ TEST_F(AccountingTest, ActualCostOfALocalJob) {
   EXPECT_EQ(cost->month, "2026-11");
   EXPECT_EQ(cost->basis, "local: equivalent instance c6g.large");
   EXPECT_DOUBLE_EQ(cost->core_hours, 4);
+
+  auto huge = Request("climate", 1000);
+  auto unpriced = ActualCost(RunJob(huge, 60), UsEast1(), clock_.NowMillis());
+  ASSERT_TRUE(unpriced.ok());
+  EXPECT_EQ(unpriced->total.micros(), 0);
+  EXPECT_EQ(unpriced->basis.rfind("unpriced: no instance", 0), 0u) << unpriced->basis;
 }
 
 TEST_F(AccountingTest, ReportGroupsAndEscapesCsv) {

@@ -48,7 +48,8 @@ struct JobCost {
 };
 
 // The cost of one job: local jobs at the whole equivalent instance's on-demand price, one per
-// node, for their running time (storage is zero for local jobs).
+// node, for their running time (storage is zero for local jobs). A job no catalog type can hold
+// costs zero with basis "unpriced: ..." rather than failing a whole report.
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
                            UnixMillis now);
 
