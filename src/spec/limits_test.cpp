@@ -19,8 +19,10 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Every case must finish well within this, even under ASan.
-constexpr double kMaxSeconds = 2.0;
+// A guard against hangs and blow-ups, not a performance claim (those live in bench/): normal
+// builds take milliseconds, but an ASan build on a loaded two-core CI machine took 2.3 s for the
+// 5,000-error file, so the bound is generous.
+constexpr double kMaxSeconds = 20.0;
 
 struct Timed {
   LoadResult result;
