@@ -104,7 +104,8 @@ Status Prices(CliContext& context, const PricesOptions& options) {
     }
     out["snapshots"] = ordered_json::array();
     for (const auto& [date, sources] : snapshots) {
-      out["snapshots"].push_back({{"date", date}, {"sources", sources}});
+      out["snapshots"].push_back(
+          {{"date", date.substr(0, 10)}, {"id", date}, {"sources", sources}});
     }
     PrintStructured(out, context.Format());
     return Status::Ok();
@@ -120,7 +121,7 @@ Status Prices(CliContext& context, const PricesOptions& options) {
       {"TYPE", "VCPUS", "MEMORY", "ARCH", "GPUS", "EFA", "REGION", "PER HOUR", "SOURCE"}, table);
   std::cout << fmt::format("\n{} prices. On-demand, Linux, USD.", rows.size());
   for (const auto& [date, sources] : snapshots) {
-    std::cout << fmt::format(" Snapshot {}; sources:\n", date);
+    std::cout << fmt::format(" Snapshot {}; sources:\n", date.substr(0, 10));
     std::size_t start = 0;
     while (start < sources.size()) {
       const std::size_t end = std::min(sources.find('\n', start), sources.size());

@@ -231,18 +231,22 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
 }
 
 Status CostDb::EnsureEmbeddedSnapshot() {
-  // Cheap path first: parsing the embedded CSV is only needed when its date is not loaded.
-  std::string_view csv = EmbeddedSnapshotCsv();
+  // The id is the date plus a hash of the text, so a corrected file with the same date loads
+  // too; checking it needs no parsing.
+  const std::string_view csv = EmbeddedSnapshotCsv();
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (const char c : csv) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   const std::size_t at = csv.find("# date:");
-  if (at != std::string_view::npos) {
-    std::string_view date = csv.substr(at + 7, csv.find('\n', at) - at - 7);
-    while (!date.empty() && date.front() == ' ') date.remove_prefix(1);
-    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-    seen.Bind(1, date);
-    ASSIGN_OR_RETURN(bool loaded, seen.Step());
-    if (loaded) return Status::Ok();
-  }
+  std::string_view date =
+      at == std::string_view::npos ? "" : csv.substr(at + 7, csv.find('\n', at) - at - 7);
+  while (!date.empty() && date.front() == ' ') date.remove_prefix(1);
+  const std::string id = fmt::format("{} embedded {:016x}", date, hash);
+  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
+  seen.Bind(1, id);
+  ASSIGN_OR_RETURN(bool loaded, seen.Step());
+  if (loaded) return Status::Ok();
   ASSIGN_OR_RETURN_CTX(Snapshot snapshot, ParseSnapshotCsv(csv), "the embedded price snapshot");
+  snapshot.id = id;
   return LoadSnapshot(snapshot).status();
 }
 

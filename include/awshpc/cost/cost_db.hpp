@@ -61,7 +61,7 @@ class CostDb {
   Result<bool> LoadSnapshot(const Snapshot& snapshot);
   // Loads the embedded snapshot if needed (cheap when already loaded).
   Status EnsureEmbeddedSnapshot();
-  // Snapshots loaded so far: "date  sources".
+  // Snapshots loaded so far: (id, sources); an id starts with the snapshot's date.
   Result<std::vector<std::pair<std::string, std::string>>> Snapshots();
 
   // Prices matching the filter, sorted by region, then price, then type.
