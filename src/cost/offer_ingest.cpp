@@ -231,8 +231,16 @@ class ChunkReader {
             break;
           case 'u': {
             // Offer files are ASCII; keep \uXXXX as UTF-8 for code points below 0x800.
-            const unsigned code = static_cast<unsigned>(
-                std::stoul(std::string(buffer_.data() + pos_, 4), nullptr, 16));
+            unsigned code = 0;
+            for (int i = 0; i < 4; ++i) {
+              const char h = buffer_[pos_ + static_cast<std::size_t>(i)];
+              const int digit = h >= '0' && h <= '9'   ? h - '0'
+                                : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                       : -1;
+              if (digit < 0) return Error("bad \\u escape");
+              code = code * 16 + static_cast<unsigned>(digit);
+            }
             pos_ += 4;
             if (code < 0x80) {
               scratch_ += static_cast<char>(code);

@@ -56,6 +56,20 @@ TEST(OfferIngestTest, BrokenFilesNameTheOffset) {
       << result.status().ToString();
   unlink(pattern);
   EXPECT_EQ(IngestOfferFile("/nonexistent/offer.json").status().code(), StatusCode::kNotFound);
+
+  char escape_pattern[] = "/tmp/awshpc-offer-XXXXXX";
+  const int escape_fd = mkstemp(escape_pattern);
+  ASSERT_GE(escape_fd, 0);
+  const std::string bad_escape =
+      R"({"publicationDate": "2026-01-19T00:00:00Z", "products": {"A": {"attributes": )"
+      R"({"x": "\uZZZZ"}}}})";
+  ASSERT_EQ(write(escape_fd, bad_escape.data(), bad_escape.size()),
+            static_cast<ssize_t>(bad_escape.size()));
+  close(escape_fd);
+  auto escaped = IngestOfferFile(escape_pattern);
+  EXPECT_NE(escaped.status().message().find("bad \\u escape"), std::string::npos)
+      << escaped.status().ToString();
+  unlink(escape_pattern);
 }
 
 class OfferLoadTest : public testing::CostFixture {};
