@@ -10,9 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "awshpc/aws/credentials/basic_providers.hpp"
+#include "awshpc/aws/protocols/json.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/ec2.hpp"
+#include "awshpc/aws/services/logs.hpp"
+#include "awshpc/aws/services/request_log.hpp"
+#include "awshpc/aws/services/s3.hpp"
 #include "awshpc/aws/services/sts.hpp"
+#include "awshpc/aws/sigv4.hpp"
 
 namespace awshpc::aws {
 namespace {
@@ -298,6 +303,98 @@ TEST(StsIdentityTest, ParsesGetCallerIdentity) {
   EXPECT_EQ(f.http.requests[0].body, "Action=GetCallerIdentity&Version=2011-06-15");
   f.http.Queue(200, "<GetCallerIdentityResponse/>");
   EXPECT_EQ(sts.GetCallerIdentity().status().code(), StatusCode::kInternal);
+}
+
+TEST(LogsClientTest, Json11CallsAndTheEndOfAStream) {
+  Fixture f;
+  logs::LogsClient logs(f.Client(logs::kService, Protocol::kJson));
+  f.http.Queue(200, R"({"events":[{"timestamp":1,"message":"a","ingestionTime":2}],
+    "nextForwardToken":"f/1","nextBackwardToken":"b/1"})");
+  f.http.Queue(200, R"({"events":[],"nextForwardToken":"f/1","nextBackwardToken":"b/1"})");
+  auto all = logs.GetAllLogEvents({"/aws/batch/job", "s", {}, {}, "", 100, {}});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  ASSERT_EQ(f.http.requests.size(), 2u);
+  EXPECT_EQ(FindHeader(f.http.requests[0].headers, "X-Amz-Target").value_or(""),
+            "Logs_20140328.GetLogEvents");
+  EXPECT_EQ(Body(f.http.requests[0]),
+            nlohmann::json::parse(R"({"logGroupName":"/aws/batch/job","logStreamName":"s",
+              "limit":100,"startFromHead":true})"));
+  EXPECT_EQ(Body(f.http.requests[1])["nextToken"], "f/1");
+}
+
+TEST(S3ClientTest, ListObjectsV2PagesAndPresignedUrls) {
+  Fixture f;
+  s3::S3Client s3(f.Client(s3::kService, Protocol::kRestXml), &f.credentials);
+  f.http.Queue(200, R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name>
+<Prefix>runs/</Prefix><KeyCount>1</KeyCount><MaxKeys>1</MaxKeys><IsTruncated>true</IsTruncated>
+<Contents><Key>runs/a.nc</Key><LastModified>2026-11-29T10:00:00.000Z</LastModified>
+<ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>1048576</Size>
+<StorageClass>STANDARD</StorageClass></Contents>
+<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
+</ListBucketResult>)");
+  f.http.Queue(200, R"(<ListBucketResult><IsTruncated>false</IsTruncated><Contents>
+<Key>runs/b c.nc</Key><Size>5</Size></Contents></ListBucketResult>)");
+  auto all = s3.ListAllObjectsV2({"b", "runs/", "", 1, "", ""});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].etag, "\"9b2cf535f27731c974343645a3985328\"");
+  EXPECT_EQ((*all)[0].size, 1048576u);
+  EXPECT_EQ((*all)[0].last_modified, 1795946400000);
+  EXPECT_EQ((*all)[1].key, "runs/b c.nc");
+  EXPECT_EQ(f.http.requests[0].url,
+            "https://s3.us-east-1.amazonaws.com/b?list-type=2&max-keys=1&prefix=runs%2F");
+  EXPECT_EQ(f.http.requests[1].url,
+            "https://s3.us-east-1.amazonaws.com/b?list-type=2&continuation-token="
+            "1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&max-keys=1&prefix=runs%2F");
+
+  auto url = s3.PresignGetObject({"b", "runs/b c.nc", std::chrono::seconds(600)});
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_TRUE(url->url.starts_with("https://s3.us-east-1.amazonaws.com/b/runs/b%20c.nc?"))
+      << url->url;
+  EXPECT_NE(url->url.find("X-Amz-Expires=600"), std::string::npos);
+  EXPECT_FALSE(s3.GetObject({"b", "", "", ""}).ok());  // no key: refused locally
+}
+
+TEST(RequestLogTest, TraceMatchesTheSignerAndSecretsAreRedacted) {
+  FakeClock clock(1'700'000'000'000);
+  SigV4Signer signer({"batch", "us-east-1", false, false}, clock);
+  const Credentials credentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "SESSIONTOKEN123", {}, "t"};
+  HttpRequest request =
+      protocols::MakeRestJsonRequest("POST", "/v1/describejobs", nlohmann::json{{"jobs", {"a"}}});
+  request.url = "https://batch.us-east-1.amazonaws.com" + request.url;
+  auto parts = signer.Sign(request, credentials);
+  ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+  auto trace = TraceSignedRequest(request, /*s3=*/false);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  EXPECT_EQ(trace->string_to_sign, parts->string_to_sign);
+  std::string expected = parts->canonical_request;
+  expected.replace(expected.find("SESSIONTOKEN123"), 15, "<redacted>");
+  EXPECT_EQ(trace->canonical_request, expected);
+  EXPECT_EQ(trace->canonical_request.find("SESSIONTOKEN123"), std::string::npos);
+
+  std::vector<std::string> lines;
+  FakeHttp inner;
+  inner.Queue(200, "{}");
+  LoggingHttpClient logging(inner, [&](std::string_view line) { lines.emplace_back(line); });
+  ASSERT_TRUE(logging.Send(request).ok());
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  EXPECT_NE(all.find("canonical request:\nPOST\n/v1/describejobs\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("string to sign:\nAWS4-HMAC-SHA256\n20231114T221320Z\n"), std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("SESSIONTOKEN123"), std::string::npos) << all;
+  EXPECT_EQ(all.find("wJalrXUtnFEMI"), std::string::npos) << all;
+
+  EXPECT_EQ(RedactSecrets(R"({"SecretAccessKey":"abc","nextToken":"keep"})"),
+            R"({"SecretAccessKey":"<redacted>","nextToken":"keep"})");
+  EXPECT_EQ(RedactSecrets("<SessionToken>tok</SessionToken>"),
+            "<SessionToken><redacted></SessionToken>");
+  EXPECT_EQ(RedactSecrets("https://h/k?X-Amz-Credential=AKID%2F2023&X-Amz-Security-Token=t1&a=b"),
+            "https://h/k?X-Amz-Credential=<redacted>&X-Amz-Security-Token=<redacted>&a=b");
+  EXPECT_EQ(RedactSecrets("WebIdentityToken=eyJ.x.y&RoleArn=r"),
+            "WebIdentityToken=<redacted>&RoleArn=r");
 }
 
 }  // namespace
