@@ -55,7 +55,7 @@ class AwsCliTest : public ::testing::Test {
 int AwsCliTest::port_ = 0;
 std::unique_ptr<t::ChildProcess> AwsCliTest::server_;
 
-TEST_F(AwsCliTest, WhoamiShowsIdentityRegionEndpointAndSource) {
+TEST_F(AwsCliTest, WhoamiTableJsonProfileAndDebug) {
   CliResult result = cli_.Run({"aws", "whoami"}, Env());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("Account      123456789012"), std::string::npos) << result.out;
@@ -72,15 +72,14 @@ TEST_F(AwsCliTest, WhoamiShowsIdentityRegionEndpointAndSource) {
   EXPECT_EQ(JsonField(result.out, "region_source"), "--region");
   EXPECT_EQ(JsonField(result.out, "credential_source"), "environment");
   ExpectNoSecrets(result);
-}
 
-TEST_F(AwsCliTest, WhoamiWithAProfile) {
+  // A named profile from the shared files.
   dir_.Write("credentials",
              "[hpc]\naws_access_key_id = AKIDPROFILEKEY01\n"
              "aws_secret_access_key = " +
                  std::string(kSecret) + "\n");
   dir_.Write("config", "[profile hpc]\nregion = ap-southeast-2\n");
-  CliResult result = cli_.Run({"aws", "whoami", "--profile", "hpc", "-o", "json"}, Env());
+  result = cli_.Run({"aws", "whoami", "--profile", "hpc", "-o", "json"}, Env());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(JsonField(result.out, "access_key_id"), "AKID…EY01");
   EXPECT_NE(JsonField(result.out, "credential_source").find("hpc"), std::string::npos)
@@ -90,10 +89,9 @@ TEST_F(AwsCliTest, WhoamiWithAProfile) {
   result = cli_.Run({"aws", "whoami", "--profile", "nope"}, Env());
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.err.find("nope"), std::string::npos) << result.err;
-}
 
-TEST_F(AwsCliTest, DebugShowsCanonicalRequestAndStringToSignWithoutSecrets) {
-  CliResult result = cli_.Run({"aws", "whoami", "--debug"}, Env());
+  // --debug: the canonical request and string to sign, without secrets.
+  result = cli_.Run({"aws", "whoami", "--debug"}, Env());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("canonical request:\nPOST\n/\n"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("x-amz-security-token:<redacted>"), std::string::npos) << result.err;

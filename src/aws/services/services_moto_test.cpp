@@ -38,13 +38,54 @@ class ServicesMotoTest : public ::testing::Test {
 };
 std::unique_ptr<MotoEnvironment> ServicesMotoTest::moto_;
 
-TEST_F(ServicesMotoTest, StsGetCallerIdentity) {
+TEST_F(ServicesMotoTest, StsIdentityAndLogsRoundTrip) {
   auto sts = sts::StsIdentityClient::Create(moto_->context());
   ASSERT_TRUE(sts.ok()) << sts.status().ToString();
   auto identity = sts->GetCallerIdentity();
   ASSERT_TRUE(identity.ok()) << identity.status().ToString();
   EXPECT_EQ(identity->account, "123456789012");
   EXPECT_TRUE(identity->arn.starts_with("arn:aws:")) << identity->arn;
+
+  // CloudWatch Logs: a round trip through every operation of the client.
+  auto client = logs::LogsClient::Create(moto_->context());
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  logs::LogsClient& logs = *client;
+  ASSERT_TRUE(logs.CreateLogGroup({"/aws/batch/job"}).ok());
+  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/abc"}).ok());
+  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/def"}).ok());
+  const std::int64_t now = SystemClock::Instance().NowMillis();
+  std::vector<logs::InputLogEvent> events;
+  for (int i = 0; i < 30; ++i) {
+    events.push_back({now + i, "step " + std::to_string(i) + (i % 10 == 0 ? " ERROR" : "")});
+  }
+  auto put = logs.PutLogEvents({"/aws/batch/job", "geos/default/abc", events, ""});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  ASSERT_TRUE(logs.PutLogEvents({"/aws/batch/job", "geos/default/def", {{now, "other"}}, ""}).ok());
+
+  auto page = logs.GetLogEvents({"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, true});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->events.size(), 10u);
+  EXPECT_EQ(page->events[0].message, "step 0 ERROR");
+  EXPECT_FALSE(page->next_forward_token.empty());
+  logs::GetLogEventsRequest all_request{"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, {}};
+  auto all = logs.GetAllLogEvents(all_request);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 30u);
+  EXPECT_EQ(all->back().message, "step 29");
+
+  auto filtered = logs.FilterLogEvents({"/aws/batch/job", {}, "geos/", {}, {}, "ERROR", "", {}});
+  ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
+  EXPECT_EQ(filtered->events.size(), 3u);
+  for (const auto& event : filtered->events) EXPECT_EQ(event.log_stream_name, "geos/default/abc");
+
+  auto streams = logs.DescribeLogStreams({"/aws/batch/job", "geos/", "", {}, "", {}});
+  ASSERT_TRUE(streams.ok()) << streams.status().ToString();
+  ASSERT_EQ(streams->log_streams.size(), 2u);
+  EXPECT_EQ(streams->log_streams[0].log_stream_name, "geos/default/abc");
+
+  auto missing = logs.GetLogEvents({"/aws/batch/none", "x", {}, {}, "", {}, {}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
 }
 
 TEST_F(ServicesMotoTest, BatchEnvironmentQueueDefinitionJobsAndTags) {
@@ -287,48 +328,6 @@ TEST_F(ServicesMotoTest, Ec2CatalogueAndDescribes) {
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("InvalidInstanceID"), std::string::npos)
       << bad.status().ToString();
-}
-
-TEST_F(ServicesMotoTest, LogsRoundTrip) {
-  auto client = logs::LogsClient::Create(moto_->context());
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  logs::LogsClient& logs = *client;
-  ASSERT_TRUE(logs.CreateLogGroup({"/aws/batch/job"}).ok());
-  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/abc"}).ok());
-  ASSERT_TRUE(logs.CreateLogStream({"/aws/batch/job", "geos/default/def"}).ok());
-  const std::int64_t now = SystemClock::Instance().NowMillis();
-  std::vector<logs::InputLogEvent> events;
-  for (int i = 0; i < 30; ++i) {
-    events.push_back({now + i, "step " + std::to_string(i) + (i % 10 == 0 ? " ERROR" : "")});
-  }
-  auto put = logs.PutLogEvents({"/aws/batch/job", "geos/default/abc", events, ""});
-  ASSERT_TRUE(put.ok()) << put.status().ToString();
-  ASSERT_TRUE(logs.PutLogEvents({"/aws/batch/job", "geos/default/def", {{now, "other"}}, ""}).ok());
-
-  auto page = logs.GetLogEvents({"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, true});
-  ASSERT_TRUE(page.ok()) << page.status().ToString();
-  ASSERT_EQ(page->events.size(), 10u);
-  EXPECT_EQ(page->events[0].message, "step 0 ERROR");
-  EXPECT_FALSE(page->next_forward_token.empty());
-  logs::GetLogEventsRequest all_request{"/aws/batch/job", "geos/default/abc", {}, {}, "", 10, {}};
-  auto all = logs.GetAllLogEvents(all_request);
-  ASSERT_TRUE(all.ok()) << all.status().ToString();
-  ASSERT_EQ(all->size(), 30u);
-  EXPECT_EQ(all->back().message, "step 29");
-
-  auto filtered = logs.FilterLogEvents({"/aws/batch/job", {}, "geos/", {}, {}, "ERROR", "", {}});
-  ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
-  EXPECT_EQ(filtered->events.size(), 3u);
-  for (const auto& event : filtered->events) EXPECT_EQ(event.log_stream_name, "geos/default/abc");
-
-  auto streams = logs.DescribeLogStreams({"/aws/batch/job", "geos/", "", {}, "", {}});
-  ASSERT_TRUE(streams.ok()) << streams.status().ToString();
-  ASSERT_EQ(streams->log_streams.size(), 2u);
-  EXPECT_EQ(streams->log_streams[0].log_stream_name, "geos/default/abc");
-
-  auto missing = logs.GetLogEvents({"/aws/batch/none", "x", {}, {}, "", {}, {}});
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
 }
 
 long MaxRssKiB() {
