@@ -8,6 +8,7 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/batch.hpp"
@@ -77,7 +78,12 @@ class AwsSession {
     const std::string name(service.endpoint_prefix);
     loggers_.push_back(std::make_unique<aws::LoggingHttpClient>(
         context_->http(),
-        [name](std::string_view line) { std::cerr << "[debug " << name << "] " << line << "\n"; },
+        [name](std::string_view line) {
+          // `aws check` logs from several threads: one line at a time.
+          static std::mutex mutex;
+          const std::lock_guard<std::mutex> lock(mutex);
+          std::cerr << "[debug " << name << "] " << line << "\n";
+        },
         s3));
     return std::make_unique<AwsClient>(std::move(config), *loggers_.back(),
                                        &context_->credentials(), SystemClock::Instance(),
