@@ -17,7 +17,9 @@
 #include "awshpc/aws/curl_http_client.hpp"
 #include "awshpc/aws/protocols/query.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/cloudformation.hpp"
 #include "awshpc/aws/services/ec2.hpp"
+#include "awshpc/aws/services/ecr.hpp"
 #include "awshpc/aws/services/logs.hpp"
 #include "awshpc/aws/services/s3.hpp"
 #include "awshpc/aws/services/sts.hpp"
@@ -411,6 +413,73 @@ TEST_F(ServicesMotoTest, S3RoundTripWithAStreamed64MiBObject) {
 
   ASSERT_TRUE(s3.DeleteObject({"hpc-results", "logs/3.txt"}).ok());
   EXPECT_EQ(s3.HeadObject({"hpc-results", "logs/3.txt"}).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ServicesMotoTest, EcrRepositoriesAndCloudFormationStacks) {
+  auto ecr_client = ecr::EcrClient::Create(moto_->context());
+  ASSERT_TRUE(ecr_client.ok()) << ecr_client.status().ToString();
+  ecr::EcrClient& ecr = *ecr_client;
+  auto repository = ecr.CreateRepository({"geos-chem", "IMMUTABLE", true, {{"project", "geos"}}});
+  ASSERT_TRUE(repository.ok()) << repository.status().ToString();
+  EXPECT_NE(repository->repository.repository_uri.find("/geos-chem"), std::string::npos);
+  EXPECT_TRUE(repository->repository.created_at.has_value());
+  const std::string manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"
+      R"("config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,)"
+      R"("digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},)"
+      R"("layers":[]})";
+  auto put = ecr.PutImage({"geos-chem", manifest, "", "14.4.3-zen4"});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_TRUE(put->image_id.image_digest.starts_with("sha256:"));
+  auto images = ecr.DescribeImages({"geos-chem", {}, {}, ""});
+  ASSERT_TRUE(images.ok()) << images.status().ToString();
+  ASSERT_EQ(images->image_details.size(), 1u);
+  EXPECT_EQ(images->image_details[0].image_tags, std::vector<std::string>{"14.4.3-zen4"});
+  auto repositories = ecr.DescribeRepositories({{"geos-chem"}, "", {}, ""});
+  ASSERT_TRUE(repositories.ok()) << repositories.status().ToString();
+  ASSERT_EQ(repositories->repositories.size(), 1u);
+  EXPECT_EQ(repositories->repositories[0].image_tag_mutability, "IMMUTABLE");
+  auto token = ecr.GetAuthorizationToken();
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  ASSERT_FALSE(token->authorization_data.empty());
+  EXPECT_FALSE(token->authorization_data[0].authorization_token.empty());
+  EXPECT_TRUE(ecr.DeleteRepository({"geos-chem", true}).ok());
+  EXPECT_EQ(ecr.DescribeRepositories({{"geos-chem"}, "", {}, ""}).status().code(),
+            StatusCode::kNotFound);
+
+  auto cfn_client = cloudformation::CloudFormationClient::Create(moto_->context());
+  ASSERT_TRUE(cfn_client.ok()) << cfn_client.status().ToString();
+  cloudformation::CloudFormationClient& cfn = *cfn_client;
+  const std::string template_body = R"({
+    "Parameters": {"BucketName": {"Type": "String"}},
+    "Resources": {"Results": {"Type": "AWS::S3::Bucket",
+                              "Properties": {"BucketName": {"Ref": "BucketName"}}}},
+    "Outputs": {"Bucket": {"Value": {"Ref": "Results"}}}})";
+  auto created = cfn.CreateStack({"hpc-infra",
+                                  template_body,
+                                  {{"BucketName", "hpc-infra-results"}},
+                                  {"CAPABILITY_IAM"},
+                                  {{"project", "geos"}},
+                                  ""});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(created->stack_id.starts_with("arn:aws:cloudformation:")) << created->stack_id;
+  auto stacks = cfn.DescribeStacks({"hpc-infra", ""});
+  ASSERT_TRUE(stacks.ok()) << stacks.status().ToString();
+  ASSERT_EQ(stacks->stacks.size(), 1u);
+  const cloudformation::Stack& stack = stacks->stacks[0];
+  EXPECT_EQ(stack.stack_status, "CREATE_COMPLETE");
+  EXPECT_EQ(stack.outputs.at("Bucket"), "hpc-infra-results");
+  EXPECT_EQ(stack.tags.at("project"), "geos");
+  ASSERT_EQ(stack.parameters.size(), 1u);
+  EXPECT_EQ(stack.parameters[0].parameter_value, "hpc-infra-results");
+  auto events = cfn.DescribeStackEvents({"hpc-infra", ""});
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_FALSE(events->stack_events.empty());
+  EXPECT_TRUE(cfn.DeleteStack({"hpc-infra"}).ok());
+  auto missing = cfn.DescribeStacks({"no-such-stack", ""});
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("ValidationError"), std::string::npos)
+      << missing.status().ToString();
 }
 
 }  // namespace

@@ -1,0 +1,133 @@
+// File: services/ecr.cpp
+// ECR over json-1.1. Timestamps arrive as epoch seconds with a fraction.
+#include "awshpc/aws/services/ecr.hpp"
+
+#include <fmt/format.h>
+
+#include "awshpc/aws/protocols/json.hpp"
+
+namespace awshpc::aws::ecr {
+namespace {
+
+using protocols::Json;
+using protocols::JsonArray;
+using protocols::JsonObject;
+using protocols::JsonString;
+using protocols::SetIfNotEmpty;
+using protocols::SetIfPresent;
+
+Result<Json> Post(AwsClient& client, std::string_view operation, const Json& body) {
+  ASSIGN_OR_RETURN(const HttpResponse response,
+                   client.Send(operation, [&]() -> Result<HttpRequest> {
+                     return protocols::MakeJsonRequest(kTargetPrefix, operation, body);
+                   }));
+  return protocols::ParseJsonBody(response.body, fmt::format("ecr {}", operation));
+}
+
+std::optional<std::int64_t> EpochSecondsToMillis(const Json& object, std::string_view key) {
+  const std::optional<double> seconds = protocols::JsonDouble(object, key);
+  if (!seconds) return std::nullopt;
+  return static_cast<std::int64_t>(*seconds * 1000.0);
+}
+
+Repository RepositoryFrom(const Json& j) {
+  return {JsonString(j, "repositoryArn"),       JsonString(j, "registryId"),
+          JsonString(j, "repositoryName"),      JsonString(j, "repositoryUri"),
+          EpochSecondsToMillis(j, "createdAt"), JsonString(j, "imageTagMutability")};
+}
+
+}  // namespace
+
+Result<EcrClient> EcrClient::Create(AwsContext& context) {
+  ASSIGN_OR_RETURN(std::unique_ptr<AwsClient> client,
+                   context.MakeClient(kService, Protocol::kJson));
+  return EcrClient(std::move(client));
+}
+
+Result<CreateRepositoryResult> EcrClient::CreateRepository(const CreateRepositoryRequest& request) {
+  Json body = {{"repositoryName", request.repository_name}};
+  SetIfNotEmpty(body, "imageTagMutability", request.image_tag_mutability);
+  if (request.scan_on_push) {
+    body["imageScanningConfiguration"] = {{"scanOnPush", *request.scan_on_push}};
+  }
+  if (!request.tags.empty()) {
+    Json tags = Json::array();
+    for (const auto& [key, value] : request.tags) tags.push_back({{"Key", key}, {"Value", value}});
+    body["tags"] = std::move(tags);
+  }
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "CreateRepository", body));
+  return CreateRepositoryResult{RepositoryFrom(JsonObject(out, "repository"))};
+}
+
+Result<DescribeRepositoriesResult> EcrClient::DescribeRepositories(
+    const DescribeRepositoriesRequest& request) {
+  Json body = Json::object();
+  SetIfNotEmpty(body, "repositoryNames", request.repository_names);
+  SetIfNotEmpty(body, "registryId", request.registry_id);
+  SetIfPresent(body, "maxResults", request.max_results);
+  SetIfNotEmpty(body, "nextToken", request.next_token);
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "DescribeRepositories", body));
+  DescribeRepositoriesResult result;
+  for (const Json& j : JsonArray(out, "repositories")) {
+    result.repositories.push_back(RepositoryFrom(j));
+  }
+  result.next_token = JsonString(out, "nextToken");
+  return result;
+}
+
+Result<DeleteRepositoryResult> EcrClient::DeleteRepository(const DeleteRepositoryRequest& request) {
+  Json body = {{"repositoryName", request.repository_name}};
+  if (request.force) body["force"] = true;
+  RETURN_IF_ERROR(Post(*client_, "DeleteRepository", body).status());
+  return DeleteRepositoryResult{};
+}
+
+Result<DescribeImagesResult> EcrClient::DescribeImages(const DescribeImagesRequest& request) {
+  Json body = {{"repositoryName", request.repository_name}};
+  if (!request.image_ids.empty()) {
+    Json ids = Json::array();
+    for (const auto& id : request.image_ids) {
+      Json item = Json::object();
+      SetIfNotEmpty(item, "imageDigest", id.image_digest);
+      SetIfNotEmpty(item, "imageTag", id.image_tag);
+      ids.push_back(std::move(item));
+    }
+    body["imageIds"] = std::move(ids);
+  }
+  SetIfPresent(body, "maxResults", request.max_results);
+  SetIfNotEmpty(body, "nextToken", request.next_token);
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "DescribeImages", body));
+  DescribeImagesResult result;
+  for (const Json& j : JsonArray(out, "imageDetails")) {
+    result.image_details.push_back({JsonString(j, "imageDigest"),
+                                    protocols::JsonStringList(j, "imageTags"),
+                                    protocols::JsonInt(j, "imageSizeInBytes").value_or(0),
+                                    EpochSecondsToMillis(j, "imagePushedAt")});
+  }
+  result.next_token = JsonString(out, "nextToken");
+  return result;
+}
+
+Result<PutImageResult> EcrClient::PutImage(const PutImageRequest& request) {
+  Json body = {{"repositoryName", request.repository_name},
+               {"imageManifest", request.image_manifest}};
+  SetIfNotEmpty(body, "imageManifestMediaType", request.image_manifest_media_type);
+  SetIfNotEmpty(body, "imageTag", request.image_tag);
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "PutImage", body));
+  const Json& id = JsonObject(JsonObject(out, "image"), "imageId");
+  return PutImageResult{{JsonString(id, "imageDigest"), JsonString(id, "imageTag")}};
+}
+
+Result<GetAuthorizationTokenResult> EcrClient::GetAuthorizationToken(
+    const GetAuthorizationTokenRequest&) {
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "GetAuthorizationToken", Json::object()));
+  GetAuthorizationTokenResult result;
+  for (const Json& j : JsonArray(out, "authorizationData")) {
+    result.authorization_data.push_back({JsonString(j, "authorizationToken"),
+                                         EpochSecondsToMillis(j, "expiresAt"),
+                                         JsonString(j, "proxyEndpoint")});
+  }
+  return result;
+}
+
+}  // namespace awshpc::aws::ecr
