@@ -14,6 +14,7 @@
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/ec2.hpp"
 #include "awshpc/aws/services/logs.hpp"
+#include "awshpc/aws/services/pricing.hpp"
 #include "awshpc/aws/services/request_log.hpp"
 #include "awshpc/aws/services/s3.hpp"
 #include "awshpc/aws/services/sts.hpp"
@@ -395,6 +396,43 @@ TEST(RequestLogTest, TraceMatchesTheSignerAndSecretsAreRedacted) {
             "https://h/k?X-Amz-Credential=<redacted>&X-Amz-Security-Token=<redacted>&a=b");
   EXPECT_EQ(RedactSecrets("WebIdentityToken=eyJ.x.y&RoleArn=r"),
             "WebIdentityToken=<redacted>&RoleArn=r");
+}
+
+TEST(PricingClientTest, GetProductsReadsPriceListDocumentsAcrossPages) {
+  Fixture f;
+  pricing::PricingClient pricing(f.Client(pricing::kService, Protocol::kJson));
+  const nlohmann::json item = nlohmann::json::parse(R"({
+    "product":{"productFamily":"Compute Instance","attributes":{"instanceType":"c7g.16xlarge",
+      "regionCode":"us-east-1","vcpu":"64","memory":"128 GiB","operatingSystem":"Linux",
+      "tenancy":"Shared","physicalProcessor":"AWS Graviton3 Processor"},"sku":"7GZ3QYHQFJTTEHMG"},
+    "serviceCode":"AmazonEC2",
+    "terms":{"OnDemand":{"7GZ3QYHQFJTTEHMG.JRTCKXETXF":{"priceDimensions":{
+      "7GZ3QYHQFJTTEHMG.JRTCKXETXF.6YS6EN2CT7":{"unit":"Hrs","pricePerUnit":{"USD":"2.3123000000"},
+      "description":"$2.3123 per On Demand Linux c7g.16xlarge Instance Hour"}},
+      "sku":"7GZ3QYHQFJTTEHMG","effectiveDate":"2026-11-01T00:00:00Z"}}},
+    "version":"20261101000000","publicationDate":"2026-11-01T00:00:00Z"})");
+  f.http.Queue(200, nlohmann::json({{"FormatVersion", "aws_v1"},
+                                    {"PriceList", {item.dump()}},
+                                    {"NextToken", "next-page"}})
+                        .dump());
+  f.http.Queue(200, R"({"FormatVersion":"aws_v1","PriceList":[]})");
+  pricing::GetProductsRequest request;
+  request.filters = {{"instanceType", "c7g.16xlarge"}, {"regionCode", "us-east-1"}};
+  request.max_results = 100;
+  auto all = pricing.GetAllProducts(request);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].sku, "7GZ3QYHQFJTTEHMG");
+  EXPECT_EQ((*all)[0].attributes.at("vcpu"), "64");
+  EXPECT_EQ((*all)[0].on_demand_usd_per_hour, "2.3123000000");
+  EXPECT_EQ(FindHeader(f.http.requests[0].headers, "X-Amz-Target").value_or(""),
+            "AWSPriceListService.GetProducts");
+  EXPECT_EQ(Body(f.http.requests[0]), nlohmann::json::parse(R"({"ServiceCode":"AmazonEC2",
+    "FormatVersion":"aws_v1","MaxResults":100,"Filters":[
+      {"Type":"TERM_MATCH","Field":"instanceType","Value":"c7g.16xlarge"},
+      {"Type":"TERM_MATCH","Field":"regionCode","Value":"us-east-1"}]})"));
+  EXPECT_EQ(Body(f.http.requests[1])["NextToken"], "next-page");
+  EXPECT_FALSE(pricing::ParsePriceListItem("{not json").ok());
 }
 
 }  // namespace
