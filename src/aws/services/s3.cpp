@@ -6,7 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "awshpc/aws/body_streams.hpp"
 #include "awshpc/aws/protocols/pagination.hpp"
@@ -218,6 +222,123 @@ Result<std::vector<S3Object>> S3Client::ListAllObjectsV2(ListObjectsV2Request re
     return ResourceExhaustedError(fmt::format("s3 ListObjectsV2: more than {} pages", max_pages));
   }
   return all;
+}
+
+Result<UploadFileResult> S3Client::UploadFile(const UploadFileRequest& request) {
+  RETURN_IF_ERROR(CheckBucketAndKey(request.bucket, request.key, true));
+  if (request.part_size < (5ull << 20)) {
+    return InvalidArgumentError("s3 UploadFile: parts must be at least 5 MiB");
+  }
+  std::error_code error;
+  const std::uint64_t size = std::filesystem::file_size(request.file_path, error);
+  if (error) {
+    return NotFoundError(fmt::format("s3 UploadFile: {}: {}", request.file_path, error.message()));
+  }
+  if (size <= request.part_size) {
+    ASSIGN_OR_RETURN(
+        const PutObjectResult put,
+        PutObject({request.bucket, request.key, request.file_path, "", request.content_type, {}}));
+    return UploadFileResult{put.etag, 1};
+  }
+  const std::string path = S3Path(request.bucket, request.key);
+
+  ASSIGN_OR_RETURN(const HttpResponse created,
+                   client_->Send("CreateMultipartUpload", [&]() -> Result<HttpRequest> {
+                     HttpRequest http = MakeRestXmlRequest("POST", path, {{"uploads", ""}});
+                     if (!request.content_type.empty()) {
+                       SetHeader(http.headers, "Content-Type", request.content_type);
+                     }
+                     return http;
+                   }));
+  ASSIGN_OR_RETURN(const protocols::XmlDocument created_doc,
+                   protocols::XmlDocument::Parse(created.body, "s3 CreateMultipartUpload"));
+  const std::string upload_id = XmlText(created_doc.root(), "UploadId");
+  if (upload_id.empty()) return InternalError("s3 CreateMultipartUpload: no UploadId");
+
+  const int parts = static_cast<int>((size + request.part_size - 1) / request.part_size);
+  std::vector<std::string> etags(static_cast<std::size_t>(parts));
+  std::atomic<int> next_part{1};
+  std::mutex mutex;
+  Status first_error;
+  auto worker = [&] {
+    while (true) {
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!first_error.ok()) return;
+      }
+      const int part = next_part.fetch_add(1);
+      if (part > parts) return;
+      const std::uint64_t offset = static_cast<std::uint64_t>(part - 1) * request.part_size;
+      const std::uint64_t length = std::min(request.part_size, size - offset);
+      Status status = [&]() -> Status {
+        std::string hash;
+        if (!client_->config().unsigned_payload) {
+          ASSIGN_OR_RETURN(hash, Sha256HexOfFile(request.file_path, offset, length));
+        }
+        ASSIGN_OR_RETURN(
+            const HttpResponse uploaded, client_->Send("UploadPart", [&]() -> Result<HttpRequest> {
+              HttpRequest http = MakeRestXmlRequest(
+                  "PUT", path, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}});
+              ASSIGN_OR_RETURN(FileBody body, FileBodySource(request.file_path, offset, length));
+              http.body_source = std::move(body.source);
+              http.content_length = body.length;
+              if (!hash.empty()) SetHeader(http.headers, "X-Amz-Content-SHA256", hash);
+              return http;
+            }));
+        etags[static_cast<std::size_t>(part - 1)] = Header(uploaded, "ETag");
+        return Status::Ok();
+      }();
+      if (!status.ok()) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (first_error.ok()) first_error = status.WithContext(fmt::format("part {}", part));
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < std::max(1, std::min(request.parallelism, parts)); ++i) {
+    threads.emplace_back(worker);
+  }
+  for (auto& thread : threads) thread.join();
+
+  auto abort = [&]() {
+    // Best effort: parts of an abandoned upload are billed until aborted.
+    client_
+        ->Send("AbortMultipartUpload",
+               [&]() -> Result<HttpRequest> {
+                 return MakeRestXmlRequest("DELETE", path, {{"uploadId", upload_id}});
+               })
+        .status()
+        .IgnoreError();
+  };
+  if (!first_error.ok()) {
+    abort();
+    return first_error.WithContext("s3 UploadFile " + request.key);
+  }
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (int part = 1; part <= parts; ++part) {
+    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", part,
+                       protocols::XmlEscape(etags[static_cast<std::size_t>(part - 1)]));
+  }
+  xml += "</CompleteMultipartUpload>";
+  Result<HttpResponse> completed =
+      client_->Send("CompleteMultipartUpload", [&]() -> Result<HttpRequest> {
+        return MakeRestXmlRequest("POST", path, {{"uploadId", upload_id}}, xml);
+      });
+  if (!completed.ok()) {
+    abort();
+    return completed.status();
+  }
+  // CompleteMultipartUpload can fail with HTTP 200 and an <Error> body.
+  ASSIGN_OR_RETURN(const protocols::XmlDocument done,
+                   protocols::XmlDocument::Parse(completed->body, "s3 CompleteMultipartUpload"));
+  if (std::string_view(done.root().name()) == "Error") {
+    abort();
+    return InternalError(fmt::format("s3 CompleteMultipartUpload: {} {}",
+                                     XmlText(done.root(), "Code"),
+                                     XmlText(done.root(), "Message")));
+  }
+  return UploadFileResult{XmlText(done.root(), "ETag"), parts};
 }
 
 Result<PresignGetObjectResult> S3Client::PresignGetObject(const PresignGetObjectRequest& request) {

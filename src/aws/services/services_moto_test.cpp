@@ -372,6 +372,18 @@ TEST_F(ServicesMotoTest, S3RoundTripWithAStreamed64MiBObject) {
   EXPECT_LT(rss_growth_mib, 32) << "a streamed 64 MiB object must not be held in memory";
   EXPECT_EQ(*Sha256HexOfFile(copy), *Sha256HexOfFile(source));
 
+  // The same file as a multipart upload: 8 MiB parts on 4 threads.
+  const long rss_before_multipart = MaxRssKiB();
+  auto multipart = s3.UploadFile({"hpc-results", "runs/multi.bin", source, "", 8ull << 20, 4});
+  ASSERT_TRUE(multipart.ok()) << multipart.status().ToString();
+  EXPECT_EQ(multipart->parts, 8);
+  EXPECT_NE(multipart->etag.find("-8"), std::string::npos) << multipart->etag;
+  EXPECT_LT((MaxRssKiB() - rss_before_multipart) / 1024, 48);
+  const std::string multi_copy = dir.path() + "/multi.bin";
+  ASSERT_TRUE(s3.GetObject({"hpc-results", "runs/multi.bin", multi_copy, ""}).ok());
+  EXPECT_EQ(*Sha256HexOfFile(multi_copy), *Sha256HexOfFile(source));
+  EXPECT_FALSE(s3.UploadFile({"hpc-results", "x", source, "", 1 << 20, 2}).ok());
+
   auto head = s3.HeadObject({"hpc-results", "runs/2026 11/big.bin"});
   ASSERT_TRUE(head.ok()) << head.status().ToString();
   EXPECT_EQ(head->content_length, 64u << 20);

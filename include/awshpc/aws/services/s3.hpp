@@ -1,7 +1,7 @@
 // File: services/s3.hpp
 // Amazon S3 (rest-xml, path-style addressing): buckets, objects streamed from and to files
-// (never held in memory), ListObjectsV2 pages, presigned GET URLs. Multipart upload is a next
-// step (docs/aws-services.md).
+// (never held in memory), multipart upload with parallel parts, ListObjectsV2 pages, presigned
+// GET URLs.
 #pragma once
 
 #include <chrono>
@@ -100,6 +100,22 @@ struct ListObjectsV2Result {
   std::string next_continuation_token;
 };
 
+// Multipart upload of a file: CreateMultipartUpload, UploadPart for each `part_size` range (the
+// last one shorter) on `parallelism` threads, each part streamed from the file, then
+// CompleteMultipartUpload; any failure aborts the upload so no parts are left behind.
+struct UploadFileRequest {
+  std::string bucket;
+  std::string key;
+  std::string file_path;
+  std::string content_type;
+  std::uint64_t part_size = 8ull << 20;  // >= 5 MiB (S3's minimum for all but the last part)
+  int parallelism = 4;
+};
+struct UploadFileResult {
+  std::string etag;  // "...-N" for N parts
+  int parts = 0;
+};
+
 struct PresignGetObjectRequest {
   std::string bucket;
   std::string key;
@@ -127,6 +143,8 @@ class S3Client {
   // Every page, at most `max_pages` (kResourceExhausted beyond).
   Result<std::vector<S3Object>> ListAllObjectsV2(ListObjectsV2Request request,
                                                  int max_pages = 1000);
+  // Multipart when the file is larger than one part, else a single PutObject.
+  Result<UploadFileResult> UploadFile(const UploadFileRequest& request);
   Result<PresignGetObjectResult> PresignGetObject(const PresignGetObjectRequest& request);
 
   AwsClient& client() { return *client_; }
