@@ -76,6 +76,28 @@ Result<CreateBucketResult> S3Client::CreateBucket(const CreateBucketRequest& req
   return CreateBucketResult{Header(response, "Location")};
 }
 
+Result<ListBucketsResult> S3Client::ListBuckets(const ListBucketsRequest& request) {
+  std::vector<std::pair<std::string, std::string>> query;
+  if (!request.continuation_token.empty()) {
+    query.emplace_back("continuation-token", request.continuation_token);
+  }
+  if (request.max_buckets) query.emplace_back("max-buckets", std::to_string(*request.max_buckets));
+  ASSIGN_OR_RETURN(const HttpResponse response,
+                   client_->Send("ListBuckets", [&]() -> Result<HttpRequest> {
+                     return MakeRestXmlRequest("GET", "/", query);
+                   }));
+  ASSIGN_OR_RETURN(const protocols::XmlDocument doc,
+                   protocols::XmlDocument::Parse(response.body, "s3 ListBuckets"));
+  ListBucketsResult result;
+  for (pugi::xml_node bucket : protocols::XmlList(doc.root(), "Buckets", "Bucket")) {
+    result.buckets.push_back(
+        {XmlText(bucket, "Name"), protocols::XmlTimestamp(bucket, "CreationDate")});
+  }
+  result.owner_id = XmlText(doc.root(), "Owner/ID");
+  result.continuation_token = XmlText(doc.root(), "ContinuationToken");
+  return result;
+}
+
 Result<HeadBucketResult> S3Client::HeadBucket(const HeadBucketRequest& request) {
   RETURN_IF_ERROR(CheckBucketAndKey(request.bucket, "", false));
   ASSIGN_OR_RETURN(const HttpResponse response,

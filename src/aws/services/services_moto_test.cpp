@@ -344,6 +344,11 @@ TEST_F(ServicesMotoTest, S3RoundTripWithAStreamed64MiBObject) {
   s3::S3Client& s3 = *client;
   ASSERT_TRUE(s3.CreateBucket({"hpc-results", ""}).ok());
   EXPECT_TRUE(s3.HeadBucket({"hpc-results"}).ok());
+  auto buckets = s3.ListBuckets({100, ""});
+  ASSERT_TRUE(buckets.ok()) << buckets.status().ToString();
+  ASSERT_EQ(buckets->buckets.size(), 1u);
+  EXPECT_EQ(buckets->buckets[0].name, "hpc-results");
+  EXPECT_TRUE(buckets->buckets[0].creation_date.has_value());
   EXPECT_EQ(s3.HeadBucket({"no-such-bucket"}).status().code(), StatusCode::kNotFound);
 
   testing::TempDir dir;

@@ -26,6 +26,20 @@ struct CreateBucketRequest {
 struct CreateBucketResult {
   std::string location;
 };
+struct ListBucketsRequest {
+  std::optional<std::int64_t> max_buckets;  // max-buckets (1..10000)
+  std::string continuation_token;
+};
+struct Bucket {
+  std::string name;
+  std::optional<std::int64_t> creation_date;
+};
+struct ListBucketsResult {
+  std::vector<Bucket> buckets;
+  std::string owner_id;
+  std::string continuation_token;
+};
+
 struct HeadBucketRequest {
   std::string bucket;
 };
@@ -133,6 +147,7 @@ class S3Client {
   static Result<S3Client> Create(AwsContext& context);
 
   Result<CreateBucketResult> CreateBucket(const CreateBucketRequest& request);
+  Result<ListBucketsResult> ListBuckets(const ListBucketsRequest& request = {});
   // kNotFound when the bucket does not exist, kPermissionDenied when it is not ours.
   Result<HeadBucketResult> HeadBucket(const HeadBucketRequest& request);
   Result<PutObjectResult> PutObject(const PutObjectRequest& request);
