@@ -28,50 +28,16 @@
 #include "awshpc/aws/protocols/query.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/core/clock.hpp"
-
-extern char** environ;
+#include "bench_util.hpp"
 
 namespace {
 
 using awshpc::MonotonicSeconds;
 namespace aws = awshpc::aws;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "aws_whoami_bench: %s\n", message.c_str());
-  std::exit(1);
-}
-
-// Runs argv with stdout/stderr to /dev/null; returns its wall time in ms (dies on failure).
-double TimedRun(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const double start = MonotonicSeconds();
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    Die("cannot run " + args[0]);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const double ms = (MonotonicSeconds() - start) * 1000;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) Die(args[0] + " failed");
-  return ms;
-}
-
-struct Stats {
-  double median = 0;
-  double p95 = 0;
-};
-Stats Summarise(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return {values[values.size() / 2], values[std::min(values.size() - 1, values.size() * 95 / 100)]};
-}
+using awshpc::bench::Die;
+using awshpc::bench::Stats;
+using awshpc::bench::Summarise;
+using awshpc::bench::TimedRunMs;
 
 template <typename T>
 T Must(awshpc::Result<T> result, const char* what) {
@@ -132,6 +98,7 @@ std::vector<std::string> PrepareBatch(aws::AwsContext& context, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
+  awshpc::bench::program_name = "aws_whoami_bench";
   if (argc < 2) Die("usage: aws_whoami_bench BIN_DIR [RUNS] [SECONDS]");
   const std::string aws_hpc = std::string(argv[1]) + "/aws-hpc";
   const int runs = argc > 2 ? std::atoi(argv[2]) : 21;
@@ -205,12 +172,12 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
   // 1. whole-process latency, interleaved so both sides see the same machine load.
   const std::vector<std::string> ours = {aws_hpc, "aws", "whoami"};
   const std::vector<std::string> peer = {"aws", "sts", "get-caller-identity"};
-  TimedRun(ours);  // warm moto's STS backend and the page cache
-  TimedRun(peer);
+  TimedRunMs(ours);  // warm moto's STS backend and the page cache
+  TimedRunMs(peer);
   std::vector<double> ours_ms, peer_ms;
   for (int i = 0; i < runs; ++i) {
-    ours_ms.push_back(TimedRun(ours));
-    peer_ms.push_back(TimedRun(peer));
+    ours_ms.push_back(TimedRunMs(ours));
+    peer_ms.push_back(TimedRunMs(peer));
   }
   const Stats a = Summarise(ours_ms);
   const Stats b = Summarise(peer_ms);

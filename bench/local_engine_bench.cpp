@@ -21,53 +21,15 @@
 #include "awshpc/backend/local_backend.hpp"
 #include "awshpc/core/clock.hpp"
 #include "awshpc/store/sqlite_job_store.hpp"
-
-extern char** environ;
+#include "bench_util.hpp"
 
 namespace {
 
 using awshpc::MonotonicSeconds;
+using awshpc::bench::Die;
+using awshpc::bench::Stats;
+using awshpc::bench::TimeCommand;
 using awshpc::sched::JobState;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "local_engine_bench: %s\n", message.c_str());
-  std::exit(1);
-}
-
-// Runs argv with stdout/stderr to /dev/null and returns its exit status.
-int Run(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    Die("cannot run " + args[0]);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-struct Timing {
-  double median_ms;
-  double p95_ms;
-};
-
-Timing TimeCommand(const std::vector<std::string>& args, int repetitions) {
-  std::vector<double> samples;
-  for (int i = 0; i < repetitions; ++i) {
-    const double start = MonotonicSeconds();
-    if (Run(args) != 0) Die("command failed: " + args[0] + " " + args[1]);
-    samples.push_back((MonotonicSeconds() - start) * 1000);
-  }
-  std::sort(samples.begin(), samples.end());
-  return {samples[samples.size() / 2], samples[samples.size() * 95 / 100]};
-}
 
 // The peer for draining: the same processes, same parallelism, no scheduler at all.
 double BareForkExecSeconds(int jobs, int parallel) {
@@ -92,6 +54,7 @@ double BareForkExecSeconds(int jobs, int parallel) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  awshpc::bench::program_name = "local_engine_bench";
   if (argc < 2) Die("usage: local_engine_bench BIN_DIR [JOBS] [STORE_JOBS]");
   const std::string bin_dir = argv[1];
   const int jobs = argc > 2 ? std::atoi(argv[2]) : 10'000;
@@ -161,21 +124,20 @@ int main(int argc, char** argv) {
   const int reps = 30;
   std::printf("\nCLI latency with %d jobs in the store (%d runs, whole process)\n", store_jobs,
               reps);
-  const Timing status = TimeCommand({cli, "job", "status", id}, reps);
-  const Timing status_peer =
+  const Stats status = TimeCommand({cli, "job", "status", id}, reps);
+  const Stats status_peer =
       TimeCommand({"sqlite3", db, "SELECT * FROM jobs WHERE id = '" + id + "'"}, reps);
-  const Timing list = TimeCommand({cli, "job", "list", "--limit", "50"}, reps);
-  const Timing list_peer =
+  const Stats list = TimeCommand({cli, "job", "list", "--limit", "50"}, reps);
+  const Stats list_peer =
       TimeCommand({"sqlite3", db, "SELECT * FROM jobs ORDER BY sequence DESC LIMIT 50"}, reps);
   std::printf(
       "  job status        median %6.1f ms  p95 %6.1f ms   peer sqlite3 shell %6.1f ms "
       "-> %.2fx\n",
-      status.median_ms, status.p95_ms, status_peer.median_ms,
-      status.median_ms / status_peer.median_ms);
+      status.median, status.p95, status_peer.median, status.median / status_peer.median);
   std::printf(
       "  job list -n 50    median %6.1f ms  p95 %6.1f ms   peer sqlite3 shell %6.1f ms "
       "-> %.2fx\n",
-      list.median_ms, list.p95_ms, list_peer.median_ms, list.median_ms / list_peer.median_ms);
-  Run({"rm", "-rf", home});
+      list.median, list.p95, list_peer.median, list.median / list_peer.median);
+  awshpc::bench::RunQuiet({"rm", "-rf", home});
   return 0;
 }
