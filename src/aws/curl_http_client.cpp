@@ -114,6 +114,9 @@ Status MapCurlError(CURLcode code, const char* detail, const std::string& url) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    // A reused keep-alive connection died before the response; libcurl would resend on a fresh
+    // one but cannot rewind the body callback. As transient as the reset itself.
+    case CURLE_SEND_FAIL_REWIND:
       return UnavailableError(message);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:

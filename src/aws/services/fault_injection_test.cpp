@@ -1,0 +1,211 @@
+// File: services/fault_injection_test.cpp
+// The real client stack (CurlHttpClient, SigV4, AwsClient, standard retries, LogsClient) against
+// moto_server through tests/tools/fault_proxy.py, a loopback proxy that answers a seeded share of
+// requests itself with throttling errors, 500/503 or a connection reset, and counts what it
+// forwards. The suite starts one moto_server, each test its own proxy, on free 127.0.0.1 ports;
+// both are stopped by PID. Fake credentials; the retry sleeper is a no-op, so backoff costs no
+// time.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "../test_util.hpp"
+#include "awshpc/aws/aws_client.hpp"
+#include "awshpc/aws/credentials/basic_providers.hpp"
+#include "awshpc/aws/curl_http_client.hpp"
+#include "awshpc/aws/protocols/json.hpp"
+#include "awshpc/aws/retry_strategy.hpp"
+#include "awshpc/aws/services/logs.hpp"
+#include "services_test_env.hpp"
+
+namespace awshpc::aws {
+namespace {
+
+using protocols::Json;
+using testing::ChildProcess;
+using testing::FreeLoopbackPort;
+using testing::MotoEnvironment;
+using testing::SourcePath;
+using testing::WaitForPort;
+
+constexpr int kMaxAttempts = 10;
+
+class FaultInjectionTest : public ::testing::Test {
+ protected:
+  // One moto_server for the suite (it takes seconds to start); each test has its own proxy and
+  // its own log group prefix.
+  static void SetUpTestSuite() { moto_ = std::make_unique<MotoEnvironment>(); }
+  static void TearDownTestSuite() { moto_.reset(); }
+  void SetUp() override {
+    ASSERT_TRUE(testing::HaveProgram("python3")) << "python3 is missing";
+    ASSERT_TRUE(moto_->ok()) << moto_->error();
+  }
+
+  // Starts the proxy in front of moto with the given fault arguments (--throttle 0.3, ...).
+  void StartProxy(const std::vector<std::string>& faults) {
+    proxy_port_ = FreeLoopbackPort();
+    std::vector<std::string> argv = {"python3", SourcePath("tests/tools/fault_proxy.py"),
+                                     std::to_string(proxy_port_), moto_->url()};
+    argv.insert(argv.end(), faults.begin(), faults.end());
+    proxy_ = std::make_unique<ChildProcess>(argv);
+    ASSERT_TRUE(proxy_->running());
+    ASSERT_TRUE(WaitForPort(proxy_port_, 10'000)) << "fault_proxy.py did not start";
+  }
+
+  std::string proxy_url() const { return "http://127.0.0.1:" + std::to_string(proxy_port_); }
+
+  // A Logs client whose endpoint is the proxy, with kMaxAttempts attempts, its own retry quota
+  // and a sleeper that only counts the retries.
+  logs::LogsClient MakeLogsClient() {
+    ServiceConfig config;
+    config.service = "logs";
+    config.signing_name = "logs";
+    config.endpoint = Endpoint{proxy_url(), "us-east-1", "test"};
+    config.protocol = Protocol::kJson;
+    RetryConfig retry;
+    retry.max_attempts = kMaxAttempts;
+    quota_ = std::make_shared<RetryQuota>();
+    RetryStrategy strategy(
+        retry, nullptr, [this](std::chrono::milliseconds) { ++retries_; }, quota_);
+    return logs::LogsClient(std::make_unique<AwsClient>(
+        std::move(config), http_, &credentials_, SystemClock::Instance(), std::move(strategy)));
+  }
+
+  // GET /__proxy/stats, straight from the proxy.
+  Json ProxyStats() {
+    HttpRequest request;
+    request.url = proxy_url() + "/__proxy/stats";
+    auto response = http_.Send(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    if (!response.ok()) return Json::object();
+    EXPECT_EQ(response->status, 200);
+    auto stats = protocols::ParseJsonBody(response->body, "proxy stats");
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : Json::object();
+  }
+
+  // The log group names moto holds under `prefix`, asked directly (not through the proxy).
+  std::multiset<std::string> MotoLogGroups(const std::string& prefix) {
+    std::multiset<std::string> names;
+    auto client = logs::LogsClient::Create(moto_->context());
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    if (!client.ok()) return names;
+    std::string token;
+    for (int page = 0; page < 20; ++page) {
+      Json body = {{"logGroupNamePrefix", prefix}, {"limit", 50}};
+      if (!token.empty()) body["nextToken"] = token;
+      auto response = client->client().Send("DescribeLogGroups", [&]() -> Result<HttpRequest> {
+        return protocols::MakeJsonRequest(logs::kTargetPrefix, "DescribeLogGroups", body);
+      });
+      EXPECT_TRUE(response.ok()) << response.status().ToString();
+      if (!response.ok()) break;
+      auto out = protocols::ParseJsonBody(response->body, "DescribeLogGroups");
+      EXPECT_TRUE(out.ok());
+      if (!out.ok()) break;
+      for (const Json& group : protocols::JsonArray(*out, "logGroups")) {
+        names.insert(protocols::JsonString(group, "logGroupName"));
+      }
+      token = protocols::JsonString(*out, "nextToken");
+      if (token.empty()) break;
+    }
+    return names;
+  }
+
+  // Every forwarded request was forwarded once, and there were `expected` of them.
+  void ExpectEachForwardedOnce(const Json& stats, int expected) {
+    EXPECT_EQ(stats.value("forwarded", -1), expected) << stats.dump();
+    EXPECT_EQ(stats.value("distinct_forwarded", -1), expected) << stats.dump();
+    EXPECT_EQ(stats.value("max_forwards_per_signature", -1), 1) << stats.dump();
+  }
+
+  static std::unique_ptr<MotoEnvironment> moto_;
+  std::unique_ptr<ChildProcess> proxy_;
+  int proxy_port_ = 0;
+  CurlHttpClient http_;
+  StaticCredentialsProvider credentials_{
+      Credentials{"AKIDFAKEFAKEFAKE", "fake-secret", "", std::nullopt, "test"}};
+  std::shared_ptr<RetryQuota> quota_;
+  int retries_ = 0;
+};
+std::unique_ptr<MotoEnvironment> FaultInjectionTest::moto_;
+
+// 30% throttling, 6% 500/503 and 4% connection resets with a fixed seed: every call succeeds
+// within kMaxAttempts, each distinct request reaches moto exactly once, and moto holds each log
+// group once. The retry quota (500 tokens, 5 a retry; a success refunds only its last retry, as in
+// the SDKs' standard mode) is drawn down but never runs dry.
+TEST_F(FaultInjectionTest, ThrottlingAndFaultsEveryCallSucceedsOnce) {
+  StartProxy(
+      {"--seed", "20261129", "--throttle", "0.30", "--server-error", "0.06", "--reset", "0.04"});
+  logs::LogsClient logs = MakeLogsClient();
+  constexpr int kCalls = 60;
+  const std::string prefix = "/fault/throttled/";
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string name = prefix + std::to_string(i);
+    auto created = logs.CreateLogGroup({name});
+    ASSERT_TRUE(created.ok()) << name << ": " << created.status().ToString();
+  }
+  const Json stats = ProxyStats();
+  ExpectEachForwardedOnce(stats, kCalls);
+  const Json& faults = stats["faults"];
+  EXPECT_GT(faults.value("throttle", 0), kCalls / 10) << stats.dump();
+  EXPECT_GT(faults.value("server_error", 0), 0) << stats.dump();
+  EXPECT_GT(faults.value("reset", 0), 0) << stats.dump();
+  // Every fault the client saw was retried (libcurl may itself resend a request whose reused
+  // connection was reset, so retries can be fewer than faults, never more).
+  const int injected =
+      faults.value("throttle", 0) + faults.value("server_error", 0) + faults.value("reset", 0);
+  EXPECT_GT(retries_, 0);
+  EXPECT_LE(retries_, injected);
+  EXPECT_EQ(stats.value("received", 0), kCalls + injected) << stats.dump();
+  EXPECT_GE(quota_->available(), RetryQuota::kCapacity - RetryQuota::kRetryCost * retries_);
+  EXPECT_GT(quota_->available(), RetryQuota::kRetryCost * kMaxAttempts) << "quota nearly dry";
+
+  const std::multiset<std::string> groups = MotoLogGroups(prefix);
+  EXPECT_EQ(groups.size(), static_cast<std::size_t>(kCalls));
+  for (int i = 0; i < kCalls; ++i) EXPECT_EQ(groups.count(prefix + std::to_string(i)), 1u) << i;
+}
+
+// Every request answered 503: the call fails after exactly kMaxAttempts attempts with an error
+// naming service, operation, HTTP status and code; nothing reaches moto.
+TEST_F(FaultInjectionTest, PermanentFailureIsClearAfterConfiguredAttempts) {
+  StartProxy({"--permanent"});
+  logs::LogsClient logs = MakeLogsClient();
+  auto created = logs.CreateLogGroup({"/fault/permanent"});
+  ASSERT_FALSE(created.ok());
+  const std::string message = created.status().message();
+  EXPECT_EQ(created.status().code(), StatusCode::kUnavailable) << message;
+  EXPECT_NE(message.find("logs CreateLogGroup"), std::string::npos) << message;
+  EXPECT_NE(message.find("HTTP 503"), std::string::npos) << message;
+  EXPECT_NE(message.find("ServiceUnavailable"), std::string::npos) << message;
+  EXPECT_NE(message.find("Permanent outage"), std::string::npos) << message;
+  EXPECT_EQ(retries_, kMaxAttempts - 1);
+
+  const Json stats = ProxyStats();
+  EXPECT_EQ(stats.value("received", -1), kMaxAttempts) << stats.dump();
+  EXPECT_EQ(stats.value("forwarded", -1), 0) << stats.dump();
+  EXPECT_TRUE(MotoLogGroups("/fault/permanent").empty());
+}
+
+// Only connection resets (a third of the requests): retried, every call succeeds, once each.
+TEST_F(FaultInjectionTest, ConnectionResetsAreRetried) {
+  StartProxy({"--seed", "7", "--reset", "0.34"});
+  logs::LogsClient logs = MakeLogsClient();
+  constexpr int kCalls = 20;
+  const std::string prefix = "/fault/reset/";
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string name = prefix + std::to_string(i);
+    auto created = logs.CreateLogGroup({name});
+    ASSERT_TRUE(created.ok()) << name << ": " << created.status().ToString();
+  }
+  const Json stats = ProxyStats();
+  ExpectEachForwardedOnce(stats, kCalls);
+  EXPECT_GT(stats["faults"].value("reset", 0), 0) << stats.dump();
+  EXPECT_GT(retries_, 0);
+  EXPECT_EQ(MotoLogGroups(prefix).size(), static_cast<std::size_t>(kCalls));
+}
+
+}  // namespace
+}  // namespace awshpc::aws
