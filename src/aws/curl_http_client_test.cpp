@@ -24,12 +24,9 @@ constexpr std::uint64_t k64MiB = 64ull << 20;
 class CurlHttpClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_TRUE(testing::HaveProgram("python3")) << "python3 is missing: install Debian python3";
-    port_ = testing::FreeLoopbackPort();
-    server_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-        "python3", testing::SourcePath("tests/tools/loopback_http_server.py"),
-        std::to_string(port_)});
-    ASSERT_TRUE(testing::WaitForPort(port_, 10'000)) << "loopback server did not start";
+    std::string error;
+    server_ = testing::StartLoopbackHttpServer(port_, error);
+    ASSERT_TRUE(server_) << error;
   }
   static void TearDownTestSuite() { server_.reset(); }
 

@@ -126,4 +126,19 @@ std::string SourcePath(const std::string& relative) {
   return std::string(AWSHPC_SOURCE_DIR) + "/" + relative;
 }
 
+std::unique_ptr<ChildProcess> StartLoopbackHttpServer(int& port, std::string& error) {
+  if (!HaveProgram("python3")) {
+    error = "python3 is missing: install Debian python3";
+    return nullptr;
+  }
+  port = FreeLoopbackPort();
+  auto server = std::make_unique<ChildProcess>(std::vector<std::string>{
+      "python3", SourcePath("tests/tools/loopback_http_server.py"), std::to_string(port)});
+  if (!WaitForPort(port, 10'000)) {
+    error = "loopback server did not start";
+    return nullptr;
+  }
+  return server;
+}
+
 }  // namespace awshpc::aws::testing

@@ -2,9 +2,8 @@
 // ECR over json-1.1. Timestamps arrive as epoch seconds with a fraction.
 #include "awshpc/aws/services/ecr.hpp"
 
-#include <fmt/format.h>
-
 #include "awshpc/aws/protocols/json.hpp"
+#include "json_call.hpp"
 
 namespace awshpc::aws::ecr {
 namespace {
@@ -17,11 +16,7 @@ using protocols::SetIfNotEmpty;
 using protocols::SetIfPresent;
 
 Result<Json> Post(AwsClient& client, std::string_view operation, const Json& body) {
-  ASSIGN_OR_RETURN(const HttpResponse response,
-                   client.Send(operation, [&]() -> Result<HttpRequest> {
-                     return protocols::MakeJsonRequest(kTargetPrefix, operation, body);
-                   }));
-  return protocols::ParseJsonBody(response.body, fmt::format("ecr {}", operation));
+  return services_internal::PostJson11(client, "ecr", kTargetPrefix, operation, body);
 }
 
 std::optional<std::int64_t> EpochSecondsToMillis(const Json& object, std::string_view key) {

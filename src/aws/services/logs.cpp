@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "awshpc/aws/protocols/json.hpp"
+#include "json_call.hpp"
 
 namespace awshpc::aws::logs {
 namespace {
@@ -17,11 +18,7 @@ using protocols::SetIfNotEmpty;
 using protocols::SetIfPresent;
 
 Result<Json> Post(AwsClient& client, std::string_view operation, const Json& body) {
-  ASSIGN_OR_RETURN(const HttpResponse response,
-                   client.Send(operation, [&]() -> Result<HttpRequest> {
-                     return protocols::MakeJsonRequest(kTargetPrefix, operation, body);
-                   }));
-  return protocols::ParseJsonBody(response.body, fmt::format("logs {}", operation));
+  return services_internal::PostJson11(client, "logs", kTargetPrefix, operation, body);
 }
 
 }  // namespace
