@@ -117,6 +117,10 @@ class SqliteJobStore final : public JobStore {
   Result<std::vector<Job>> List(const JobFilter& filter) override;
   Result<std::int64_t> Count(const JobFilter& filter) override;
   Status Transition(std::string_view id, JobState to, std::string_view reason) override;
+  Status TransitionAt(std::string_view id, JobState to, std::string_view reason,
+                      UnixMillis at) override;
+  Status FinishAt(std::string_view id, JobState final_state, std::string_view reason,
+                  const sched::Outcome& outcome, UnixMillis at) override;
   Status Finish(std::string_view id, JobState final_state, std::string_view reason,
                 const sched::Outcome& outcome) override;
   Status SetRuntime(std::string_view id, const sched::LocalRuntime& runtime) override;
@@ -434,15 +438,25 @@ Result<std::int64_t> SqliteJobStore::Count(const JobFilter& filter) {
 }
 
 Status SqliteJobStore::Transition(std::string_view id, JobState to, std::string_view reason) {
+  return TransitionAt(id, to, reason, clock_.NowMillis());
+}
+
+Status SqliteJobStore::TransitionAt(std::string_view id, JobState to, std::string_view reason,
+                                    UnixMillis at) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kWrite));
   ASSIGN_OR_RETURN(Current current, ReadCurrent(id));
-  RETURN_IF_ERROR(ChangeState(id, current.state, to, reason, clock_.NowMillis()));
+  RETURN_IF_ERROR(ChangeState(id, current.state, to, reason, at));
   return txn.Commit();
 }
 
 Status SqliteJobStore::Finish(std::string_view id, JobState final_state, std::string_view reason,
                               const sched::Outcome& outcome) {
+  return FinishAt(id, final_state, reason, outcome, clock_.NowMillis());
+}
+
+Status SqliteJobStore::FinishAt(std::string_view id, JobState final_state, std::string_view reason,
+                                const sched::Outcome& outcome, UnixMillis at) {
   if (!sched::IsTerminal(final_state)) {
     return InvalidArgumentError(fmt::format("cannot finish job {} in {}: not a terminal state", id,
                                             sched::JobStateName(final_state)));
@@ -451,7 +465,7 @@ Status SqliteJobStore::Finish(std::string_view id, JobState final_state, std::st
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kWrite));
   ASSIGN_OR_RETURN(Current current, ReadCurrent(id));
-  RETURN_IF_ERROR(ChangeState(id, current.state, final_state, reason, clock_.NowMillis()));
+  RETURN_IF_ERROR(ChangeState(id, current.state, final_state, reason, at));
   ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(kUpdateOutcome));
   RETURN_IF_ERROR(stmt.Bind(1, id)
                       .Bind(2, outcome.exit_code)

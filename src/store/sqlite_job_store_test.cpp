@@ -196,6 +196,26 @@ TEST_F(SqliteJobStoreTest, HistoryRecordsEveryChangeWithTheClocksTime) {
   EXPECT_EQ(got.attempts, 1);
 }
 
+// A remote backend learns of changes late; it records them at the times the service reports.
+TEST_F(SqliteJobStoreTest, TransitionAtAndFinishAtUseTheGivenTimes) {
+  const auto job = MustCreate(MakeRequest("remote"), JobState::kSubmitted);
+  clock_.Advance(std::chrono::milliseconds(90'000));  // we look 90 s later
+  ASSERT_TRUE(store_->TransitionAt(job.id, JobState::kRunning, "started", kStart + 5'000).ok());
+  sched::Outcome outcome;
+  outcome.exit_code = 3;
+  ASSERT_TRUE(store_->FinishAt(job.id, JobState::kFailed, "exit 3", outcome, kStart + 65'000).ok());
+  const sched::Job got = MustGet(job.id);
+  EXPECT_EQ(got.started_at, kStart + 5'000);
+  EXPECT_EQ(got.ended_at, kStart + 65'000);
+  EXPECT_EQ(got.outcome.exit_code, 3);
+  ASSERT_EQ(got.history.size(), 3u);
+  EXPECT_EQ(got.history[1], (sched::StateChange{JobState::kRunning, kStart + 5'000, "started"}));
+  EXPECT_EQ(got.history[2], (sched::StateChange{JobState::kFailed, kStart + 65'000, "exit 3"}));
+  // The state machine still applies.
+  EXPECT_EQ(store_->TransitionAt(job.id, JobState::kRunning, "", kStart).code(),
+            StatusCode::kFailedPrecondition);
+}
+
 TEST_F(SqliteJobStoreTest, HistoryAlwaysStartsWithSubmitted) {
   const auto queued = MustCreate(MakeRequest("q"), JobState::kRunnable);
   const sched::Job got = MustGet(queued.id);

@@ -61,11 +61,18 @@ class JobStore {
   // for an unknown id (ids are exact here: use ResolveId first). Entering RUNNING sets started_at
   // (of the latest attempt) and counts an attempt; entering a terminal state sets ended_at.
   virtual Status Transition(std::string_view id, sched::JobState to, std::string_view reason) = 0;
+  // As Transition, at a time the caller knows (a remote backend reports when a job started or
+  // stopped, which may be well before we hear of it).
+  virtual Status TransitionAt(std::string_view id, sched::JobState to, std::string_view reason,
+                              UnixMillis at) = 0;
 
   // Records how the job ended and moves it to `final_state` (a terminal state) in one step.
   // InvalidArgument for a live `final_state`; FailedPrecondition as Transition.
   virtual Status Finish(std::string_view id, sched::JobState final_state, std::string_view reason,
                         const sched::Outcome& outcome) = 0;
+  // As Finish, at a time the caller knows.
+  virtual Status FinishAt(std::string_view id, sched::JobState final_state, std::string_view reason,
+                          const sched::Outcome& outcome, UnixMillis at) = 0;
 
   virtual Status SetRuntime(std::string_view id, const sched::LocalRuntime& runtime) = 0;
 
