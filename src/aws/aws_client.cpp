@@ -61,37 +61,43 @@ Result<HttpResponse> AwsClient::Send(std::string_view operation,
 AwsOutcome<HttpResponse> AwsClient::Call(std::string_view operation,
                                          const std::function<Result<HttpRequest>()>& make_request,
                                          const CallOptions& options) {
-  const bool anonymous = options.anonymous;
-  const std::string invocation_id = NewInvocationId();
-  return retry_.RunOutcome<HttpResponse>([&](int attempt) -> AwsOutcome<HttpResponse> {
-    Result<HttpRequest> built = make_request();
-    if (!built.ok()) return LocalError(config_, operation, built.status());
-    HttpRequest request = *std::move(built);
-    request.url = config_.endpoint.url + (request.url.empty() ? "/" : request.url);
-    if (!FindHeader(request.headers, "User-Agent")) {
-      request.headers.push_back({"User-Agent", "aws-hpc/" AWSHPC_VERSION});
-    }
-    SetHeader(request.headers, "amz-sdk-invocation-id", invocation_id);
-    SetHeader(request.headers, "amz-sdk-request",
-              fmt::format("attempt={}; max={}", attempt, retry_.config().max_attempts));
-    if (!anonymous) {
-      Result<Credentials> credentials =
-          options.credentials != nullptr ? Result<Credentials>(*options.credentials)
-          : credentials_ != nullptr
-              ? credentials_->GetCredentials()
-              : Result<Credentials>(FailedPreconditionError("no credentials provider"));
-      if (!credentials.ok()) return LocalError(config_, operation, credentials.status());
-      Result<SignatureParts> signed_parts = signer_.Sign(request, *credentials);
-      if (!signed_parts.ok()) return LocalError(config_, operation, signed_parts.status());
-    }
-    Result<HttpResponse> response = http_.Send(request);
-    if (!response.ok()) return TransportError(config_.service, operation, response.status());
-    if (response->status >= 200 && response->status < 300) return *std::move(response);
-    AwsError error = ParseError(operation, *response);
-    // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
-    if (!anonymous && signer_.AdjustClockSkew(error.code, *response)) error.retryable = true;
-    return error;
-  });
+  const Invocation invocation{
+      operation, make_request, options, NewInvocationId(),
+      options.max_attempts > 0 ? options.max_attempts : retry_.config().max_attempts};
+  return retry_.RunOutcome<HttpResponse>(
+      [&](int attempt) { return SendAttempt(invocation, attempt); }, invocation.max_attempts);
+}
+
+AwsOutcome<HttpResponse> AwsClient::SendAttempt(const Invocation& call, int attempt) {
+  const std::string_view operation = call.operation;
+  const bool anonymous = call.options.anonymous;
+  Result<HttpRequest> built = call.make_request();
+  if (!built.ok()) return LocalError(config_, operation, built.status());
+  HttpRequest request = *std::move(built);
+  request.url = config_.endpoint.url + (request.url.empty() ? "/" : request.url);
+  if (!FindHeader(request.headers, "User-Agent")) {
+    request.headers.push_back({"User-Agent", "aws-hpc/" AWSHPC_VERSION});
+  }
+  SetHeader(request.headers, "amz-sdk-invocation-id", call.invocation_id);
+  SetHeader(request.headers, "amz-sdk-request",
+            fmt::format("attempt={}; max={}", attempt, call.max_attempts));
+  if (!anonymous) {
+    Result<Credentials> credentials =
+        call.options.credentials != nullptr ? Result<Credentials>(*call.options.credentials)
+        : credentials_ != nullptr
+            ? credentials_->GetCredentials()
+            : Result<Credentials>(FailedPreconditionError("no credentials provider"));
+    if (!credentials.ok()) return LocalError(config_, operation, credentials.status());
+    Result<SignatureParts> signed_parts = signer_.Sign(request, *credentials);
+    if (!signed_parts.ok()) return LocalError(config_, operation, signed_parts.status());
+  }
+  Result<HttpResponse> response = http_.Send(request);
+  if (!response.ok()) return TransportError(config_.service, operation, response.status());
+  if (response->status >= 200 && response->status < 300) return *std::move(response);
+  AwsError error = ParseError(operation, *response);
+  // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
+  if (!anonymous && signer_.AdjustClockSkew(error.code, *response)) error.retryable = true;
+  return error;
 }
 
 }  // namespace awshpc::aws

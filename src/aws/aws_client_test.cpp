@@ -106,6 +106,43 @@ TEST_F(AwsClientTest, RetriesJsonThrottlingAndReportsClientErrors) {
   EXPECT_FALSE(error.retryable);
 }
 
+// The exactly-once Batch submitter's setting: a 500 (retryable) must reach the server once.
+TEST_F(AwsClientTest, MaxAttemptsOneSendsOnceEvenOnRetryableErrors) {
+  auto client = Client({"batch", "batch", {}, Protocol::kJson});
+  CallOptions once;
+  once.max_attempts = 1;
+  // The server fails the first two requests for this key with 500 InternalError.
+  AwsOutcome<HttpResponse> outcome =
+      client->Call("SubmitJob", JsonPost("/flaky/once/2/500/InternalError/"), once);
+  ASSERT_EQ(outcome.index(), 1u);
+  EXPECT_EQ(std::get<1>(outcome).http_status, 500);
+  EXPECT_EQ(std::get<1>(outcome).code, "InternalError");
+  EXPECT_TRUE(std::get<1>(outcome).retryable);  // retryable, yet not retried
+  EXPECT_TRUE(sleeps.empty());
+  // Had the first call sent 2 requests, this one would succeed at once; it needs exactly one
+  // retry, so the server saw exactly one request before it.
+  auto response = client->Send("SubmitJob", JsonPost("/flaky/once/2/500/InternalError/"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(sleeps.size(), 1u);
+
+  // The attempt header tells the service the per-call limit.
+  auto echoed = client->Send(
+      "ListJobs",
+      []() -> Result<HttpRequest> {
+        HttpRequest request;
+        request.url = "/echo/";
+        return request;
+      },
+      once);
+  ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  std::string attempt_header;
+  const auto echo = nlohmann::json::parse(echoed->body);
+  for (const auto& header : echo["headers"]) {
+    if (header[0] == "amz-sdk-request") attempt_header = header[1];
+  }
+  EXPECT_EQ(attempt_header, "attempt=1; max=1");
+}
+
 long PeakRssKib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -89,7 +89,8 @@ std::chrono::milliseconds RetryStrategy::Backoff(int retry, bool throttling) con
 }
 
 bool RetryStrategy::ShouldRetry(Attempt& attempt, const AwsError& error) {
-  if (!error.retryable || attempt.number >= config_.max_attempts) return false;
+  const int limit = attempt.max_attempts > 0 ? attempt.max_attempts : config_.max_attempts;
+  if (!error.retryable || attempt.number >= limit) return false;
   const int cost = quota_->Acquire(error.timeout);
   if (cost == 0) return false;
   attempt.last_retry_cost = cost;

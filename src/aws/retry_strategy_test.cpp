@@ -79,6 +79,26 @@ TEST(RetryStrategyTest, RetriesThrottlingUntilAttemptsRunOut) {
   EXPECT_EQ(quota->available(), 500 - 2 * 5);
 }
 
+TEST(RetryStrategyTest, PerRequestMaxAttemptsOverridesTheConfiguredOne) {
+  Recorder recorder;
+  RetryStrategy strategy(
+      {}, [] { return 0.5; }, recorder.sleeper(), std::make_shared<RetryQuota>());
+  int calls = 0;
+  const auto throttled = [&](int) -> AwsOutcome<int> {
+    ++calls;
+    return Error(500, "InternalError");
+  };
+  EXPECT_FALSE(strategy.Run<int>(throttled, 1).ok());
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(recorder.sleeps.empty());
+  calls = 0;
+  EXPECT_FALSE(strategy.Run<int>(throttled, 5).ok());
+  EXPECT_EQ(calls, 5);
+  calls = 0;
+  EXPECT_FALSE(strategy.Run<int>(throttled, 0).ok());  // 0: the configured 3
+  EXPECT_EQ(calls, 3);
+}
+
 TEST(RetryStrategyTest, SuccessAfterRetryRefundsItsCost) {
   Recorder recorder;
   auto quota = std::make_shared<RetryQuota>();

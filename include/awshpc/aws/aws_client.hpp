@@ -31,6 +31,10 @@ struct ServiceConfig {
 struct CallOptions {
   bool anonymous = false;                    // send unsigned (STS AssumeRoleWithWebIdentity)
   const Credentials* credentials = nullptr;  // sign with these instead of the provider's
+  // Attempts for this call, the first included; 0 = the retry strategy's. 1 means never resend:
+  // for calls that are not idempotent (Batch SubmitJob), where a retry after a connection reset
+  // could repeat an action the service already performed.
+  int max_attempts = 0;
 };
 
 class AwsClient {
@@ -58,6 +62,15 @@ class AwsClient {
   SigV4Signer& signer() { return signer_; }
 
  private:
+  // One call across its attempts.
+  struct Invocation {
+    std::string_view operation;
+    const std::function<Result<HttpRequest>()>& make_request;
+    const CallOptions& options;
+    std::string invocation_id;  // amz-sdk-invocation-id, the same on every attempt
+    int max_attempts;
+  };
+  AwsOutcome<HttpResponse> SendAttempt(const Invocation& call, int attempt);
   AwsError ParseError(std::string_view operation, const HttpResponse& response) const;
 
   ServiceConfig config_;

@@ -73,6 +73,7 @@ class RetryStrategy {
   struct Attempt {
     int number = 0;
     int last_retry_cost = 0;
+    int max_attempts = 0;  // this request's limit; 0 = the configured one
   };
   // After a failed attempt: true (having slept the backoff) if the request should be sent again.
   bool ShouldRetry(Attempt& attempt, const AwsError& error);
@@ -81,9 +82,12 @@ class RetryStrategy {
 
   // Calls `send` until it succeeds, fails with a non-retryable error, or the attempts or the
   // quota run out; returns the value or the last AwsError (with all its fields).
+  // `max_attempts` > 0 overrides the configured limit for this request only.
   template <typename T>
-  AwsOutcome<T> RunOutcome(const std::function<AwsOutcome<T>(int attempt_number)>& send) {
+  AwsOutcome<T> RunOutcome(const std::function<AwsOutcome<T>(int attempt_number)>& send,
+                           int max_attempts = 0) {
     Attempt attempt;
+    attempt.max_attempts = max_attempts;
     while (true) {
       ++attempt.number;
       AwsOutcome<T> outcome = send(attempt.number);
@@ -97,8 +101,9 @@ class RetryStrategy {
 
   // As RunOutcome, with the error turned into a Status (AwsError::ToStatus).
   template <typename T>
-  Result<T> Run(const std::function<AwsOutcome<T>(int attempt_number)>& send) {
-    AwsOutcome<T> outcome = RunOutcome<T>(send);
+  Result<T> Run(const std::function<AwsOutcome<T>(int attempt_number)>& send,
+                int max_attempts = 0) {
+    AwsOutcome<T> outcome = RunOutcome<T>(send, max_attempts);
     if (outcome.index() == 1) return std::get<1>(outcome).ToStatus();
     return std::get<0>(std::move(outcome));
   }

@@ -283,12 +283,13 @@ std::string Lower(std::string_view operation) {
 
 namespace {
 // POST /v1/<operation> with `body`; the parsed JSON response.
-Result<Json> Post(AwsClient& client, std::string_view operation, const Json& body) {
+Result<Json> Post(AwsClient& client, std::string_view operation, const Json& body,
+                  const CallOptions& options = {}) {
   const std::string path = "/v1/" + Lower(operation);
-  ASSIGN_OR_RETURN(const HttpResponse response,
-                   client.Send(operation, [&]() -> Result<HttpRequest> {
-                     return protocols::MakeRestJsonRequest("POST", path, body);
-                   }));
+  const auto make_request = [&]() -> Result<HttpRequest> {
+    return protocols::MakeRestJsonRequest("POST", path, body);
+  };
+  ASSIGN_OR_RETURN(const HttpResponse response, client.Send(operation, make_request, options));
   return protocols::ParseJsonBody(response.body, fmt::format("batch {}", operation));
 }
 }  // namespace
@@ -477,7 +478,8 @@ Result<DeregisterJobDefinitionResult> BatchClient::DeregisterJobDefinition(
   return DeregisterJobDefinitionResult{};
 }
 
-Result<SubmitJobResult> BatchClient::SubmitJob(const SubmitJobRequest& request) {
+Result<SubmitJobResult> BatchClient::SubmitJob(const SubmitJobRequest& request,
+                                               const CallOptions& options) {
   Json body = {{"jobName", request.job_name},
                {"jobQueue", request.job_queue},
                {"jobDefinition", request.job_definition}};
@@ -509,7 +511,7 @@ Result<SubmitJobResult> BatchClient::SubmitJob(const SubmitJobRequest& request) 
   SetIfPresent(body, "propagateTags", request.propagate_tags);
   SetTimeout(body, request.timeout_seconds);
   SetIfNotEmpty(body, "tags", request.tags);
-  ASSIGN_OR_RETURN(const Json out, Post(*client_, "SubmitJob", body));
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "SubmitJob", body, options));
   SubmitJobResult result{JsonString(out, "jobArn"), JsonString(out, "jobName"),
                          JsonString(out, "jobId")};
   if (result.job_id.empty()) return InternalError("batch SubmitJob: the response has no jobId");

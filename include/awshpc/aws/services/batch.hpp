@@ -427,7 +427,10 @@ class BatchClient {
   Result<DeregisterJobDefinitionResult> DeregisterJobDefinition(
       const DeregisterJobDefinitionRequest& request);
 
-  Result<SubmitJobResult> SubmitJob(const SubmitJobRequest& request);
+  // `options.max_attempts = 1` sends the job once: SubmitJob is not idempotent, so a retry after
+  // a connection reset could submit it twice (callers that track submissions themselves use it).
+  Result<SubmitJobResult> SubmitJob(const SubmitJobRequest& request,
+                                    const CallOptions& options = {});
   // Any number of ids: one call per 100, results concatenated in call order.
   Result<DescribeJobsResult> DescribeJobs(const DescribeJobsRequest& request);
   // One page.
