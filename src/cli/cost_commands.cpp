@@ -7,6 +7,8 @@
 #include <iostream>
 #include <set>
 
+#include "awshpc/apps/perf_records.hpp"
+#include "awshpc/aws/aws_context.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -15,6 +17,7 @@
 #include "awshpc/cost/cost_db.hpp"
 #include "awshpc/cost/job_estimate.hpp"
 #include "awshpc/cost/offer_ingest.hpp"
+#include "awshpc/cost/price_refresh.hpp"
 #include "awshpc/spec/render.hpp"
 #include "commands.hpp"
 
@@ -197,6 +200,7 @@ ordered_json EstimateToJson(const cost::Estimate& e, int rank_by_time) {
           {"runtime_high_seconds", e.runtime_high},
           {"expected_seconds", e.expected_seconds},
           {"runtime_basis", e.runtime_basis},
+          {"price_basis", e.price_basis},
           {"compute_usd", e.compute.ToDecimalString()},
           {"interruption_usd", e.interruption.ToDecimalString()},
           {"storage_usd", e.storage.ToDecimalString()},
@@ -270,6 +274,11 @@ Status EstimateCommand(CliContext& context, const EstimateOptions& options) {
   ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
   ASSIGN_OR_RETURN(std::vector<cost::PerfRecord> records, cost::RecordsFor(*store, request));
+  // No past runs of this configuration here: the app's published records, if it ships some.
+  if (records.empty()) {
+    ASSIGN_OR_RETURN(records,
+                     apps::PublishedRecordsFor(app->dir, request.variant, request.parameters));
+  }
   ASSIGN_OR_RETURN(std::vector<cost::Estimate> estimates,
                    cost::EstimateJob(*db, records, request, estimate));
   if (!options.compare) estimates.resize(1);
@@ -307,10 +316,7 @@ Status EstimateCommand(CliContext& context, const EstimateOptions& options) {
         "  compute {}{}, storage {}, transfer out {}; {} x {} at {}/h{}\n", e.compute.ToString(),
         options.spot ? fmt::format(", expected interruptions {}", e.interruption.ToString()) : "",
         e.storage.ToString(), e.transfer.ToString(), e.instances, e.instance_type,
-        PricePerHour(e.per_hour),
-        options.spot ? fmt::format(" (assumed spot price: {:.0f}% of on-demand)",
-                                   options.spot_price_ratio * 100)
-                     : "");
+        PricePerHour(e.per_hour), options.spot ? " (" + e.price_basis + ")" : "");
     return Status::Ok();
   }
   std::vector<std::vector<std::string>> table;
@@ -327,11 +333,18 @@ Status EstimateCommand(CliContext& context, const EstimateOptions& options) {
   std::cout << RenderTable(
       {"COST#", "TIME#", "TYPE", "ARCH", "NODES", "PER HOUR", "RUNTIME", "COST", "RANGE", "PARETO"},
       table);
+  std::string purchase = "on-demand";
+  if (options.spot) {
+    const auto priced = std::count_if(estimates.begin(), estimates.end(), [](const auto& e) {
+      return e.price_basis.starts_with("spot price");
+    });
+    purchase = fmt::format("spot: {} of {} at stored spot prices, the others at {:g}% of on-demand",
+                           priced, estimates.size(), options.spot_price_ratio * 100);
+  }
   std::cout << fmt::format(
       "\n{} of {} instance types in {} ({}); runtime from {}. * = Pareto front (no type is both "
       "cheaper and faster).\n",
-      shown, estimates.size(), estimate.region, options.spot ? "spot" : "on-demand",
-      estimates.front().runtime_basis);
+      shown, estimates.size(), estimate.region, purchase, estimates.front().runtime_basis);
   return Status::Ok();
 }
 
@@ -342,6 +355,7 @@ struct ReportOptions {
   std::string since;
   std::string format;
   std::string region;
+  bool spot = false;
 };
 
 Result<UnixMillis> ParseSince(const std::string& text) {
@@ -370,6 +384,14 @@ Status Report(CliContext& context, const ReportOptions& options) {
   ASSIGN_OR_RETURN(std::vector<cost::PriceRow> prices,
                    db->Prices(cost::PriceFilter{{}, region, "", ""}));
   if (prices.empty()) return NotFoundError("no prices for region " + QuoteForMessage(region));
+  cost::Purchase purchase;
+  if (options.spot) {
+    purchase.spot = true;
+    cost::PriceFilter spot_filter;
+    spot_filter.region = region;
+    spot_filter.purchase = "spot";
+    ASSIGN_OR_RETURN(purchase.spot_prices, db->Prices(spot_filter));
+  }
   ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store->List(store::JobFilter{}));
   const UnixMillis now = SystemClock::Instance().NowMillis();
   std::vector<cost::JobCost> costs;
@@ -379,7 +401,7 @@ Status Report(CliContext& context, const ReportOptions& options) {
     if (job.attempts > 1) {
       ASSIGN_OR_RETURN(job, store->Get(job.id));
     }
-    auto cost = cost::ActualCost(job, prices, now);
+    auto cost = cost::ActualCost(job, prices, now, purchase);
     if (!cost.ok()) return cost.status().WithContext("job " + job.id);
     costs.push_back(std::move(*cost));
   }
@@ -440,8 +462,8 @@ Status Report(CliContext& context, const ReportOptions& options) {
   std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "COST"}, table);
   std::cout << fmt::format(
       "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory "
-      "(on-demand).\n",
-      region);
+      "({}).\n",
+      region, options.spot ? "spot: stored spot prices, else 35% of on-demand" : "on-demand");
   return Status::Ok();
 }
 
@@ -541,34 +563,107 @@ Status BudgetDelete(CliContext& context, const std::string& project) {
 
 // ---- cost refresh ----
 
-Status Refresh(CliContext& context, const std::vector<std::string>& offer_files,
-               const std::string& region_index) {
-  if (offer_files.empty() && region_index.empty()) {
+struct RefreshOptions {
+  std::vector<std::string> offer_files;
+  std::string region_index;
+  bool price_list = false;
+  bool pricing_api = false;
+  bool spot = false;
+  std::vector<std::string> regions;
+  std::vector<std::string> families;
+  std::string price_list_url;
+  std::string profile;
+};
+
+Status PrintLoaded(const std::string& what, const cost::Snapshot& snapshot, bool loaded,
+                   const std::string& extra) {
+  std::cout << fmt::format("{}: {} {} prices dated {}{}{}\n", what, snapshot.rows.size(),
+                           snapshot.purchase, snapshot.date, extra,
+                           loaded ? "" : "; already loaded");
+  return Status::Ok();
+}
+
+Status Refresh(CliContext& context, const RefreshOptions& options) {
+  const bool from_aws = options.price_list || options.pricing_api || options.spot;
+  if (options.offer_files.empty() && options.region_index.empty() && !from_aws) {
     return InvalidArgumentError(
-        "give --offer-file FILE (a downloaded Price List offer file) or --region-index FILE; "
-        "downloading them and the Pricing/spot APIs are not available yet");
+        "say what to refresh from: --price-list (download the Price List bulk offer files), "
+        "--pricing-api (GetProducts), --spot (DescribeSpotPriceHistory), or --offer-file FILE");
   }
-  if (!region_index.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFileToString(region_index, 16 << 20));
-    ASSIGN_OR_RETURN_CTX(auto regions, cost::ParseRegionIndex(text), region_index);
+  if (!options.region_index.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFileToString(options.region_index, 16 << 20));
+    ASSIGN_OR_RETURN_CTX(auto regions, cost::ParseRegionIndex(text), options.region_index);
     for (const auto& [region, url] : regions) {
-      std::cout << region << "  https://pricing.us-east-1.amazonaws.com" << url << "\n";
+      std::cout << region << "  " << cost::PriceListBaseUrl() << url << "\n";
     }
   }
-  if (offer_files.empty()) return Status::Ok();
+  if (options.offer_files.empty() && !from_aws) return Status::Ok();
   ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
-  for (const std::string& file : offer_files) {
+  for (const std::string& file : options.offer_files) {
     cost::IngestStats stats;
     const double start = MonotonicSeconds();
     ASSIGN_OR_RETURN_CTX(cost::Snapshot snapshot, cost::IngestOfferFile(file, &stats), file);
     const double seconds = MonotonicSeconds() - start;
     ASSIGN_OR_RETURN(bool loaded, db->LoadSnapshot(snapshot));
-    std::cout << fmt::format(
-        "{}: {} prices dated {} ({} of {} products on-demand Linux shared), {:.0f} MB in "
-        "{:.2f}s{}\n",
-        file, snapshot.rows.size(), snapshot.date, stats.matching_products, stats.products,
-        static_cast<double>(stats.bytes) / 1e6, seconds,
-        loaded ? "" : "; a snapshot of that date was already loaded");
+    RETURN_IF_ERROR(
+        PrintLoaded(file, snapshot, loaded,
+                    fmt::format(" ({} of {} products on-demand Linux shared), {:.0f} MB in {:.2f}s",
+                                stats.matching_products, stats.products,
+                                static_cast<double>(stats.bytes) / 1e6, seconds)));
+  }
+  if (!from_aws) return Status::Ok();
+
+  std::vector<std::string> regions = SplitList(options.regions);
+  if (regions.empty()) regions.push_back(cost::DefaultCostRegion());
+  const std::vector<std::string> families = SplitList(options.families);
+  const UnixMillis now = SystemClock::Instance().NowMillis();
+  const std::string today = cost::DateOf(now);
+  ASSIGN_OR_RETURN(std::string home, context.Home());
+  for (const std::string& region : regions) {
+    aws::AwsContextOptions aws_options;
+    aws_options.cli_profile = options.profile;
+    aws_options.cli_region = region;
+    ASSIGN_OR_RETURN(auto aws_context, aws::AwsContext::Create(aws_options));
+    if (options.price_list) {
+      const std::string base =
+          options.price_list_url.empty() ? cost::PriceListBaseUrl() : options.price_list_url;
+      ASSIGN_OR_RETURN(cost::OfferDownload download,
+                       cost::DownloadRegionOffer(aws_context->http(), base, region, home));
+      ASSIGN_OR_RETURN(bool loaded, db->LoadSnapshot(download.snapshot));
+      RETURN_IF_ERROR(
+          PrintLoaded(region + " Price List", download.snapshot, loaded,
+                      fmt::format(" from {} ({:.0f} MB: download {:.2f}s, parse {:.2f}s)",
+                                  download.url, static_cast<double>(download.stats.bytes) / 1e6,
+                                  download.download_seconds, download.parse_seconds)));
+    }
+    if (options.pricing_api) {
+      ASSIGN_OR_RETURN(auto pricing, aws::pricing::PricingClient::Create(*aws_context));
+      ASSIGN_OR_RETURN_CTX(cost::Snapshot snapshot,
+                           cost::FetchProducts(pricing, region, families, today),
+                           "pricing GetProducts " + region);
+      ASSIGN_OR_RETURN(bool loaded, db->LoadSnapshot(snapshot));
+      RETURN_IF_ERROR(PrintLoaded(region + " GetProducts", snapshot, loaded, ""));
+    }
+    if (options.spot) {
+      cost::PriceFilter filter;
+      filter.region = region;
+      filter.families = families;
+      ASSIGN_OR_RETURN(std::vector<cost::PriceRow> known, db->Prices(filter));
+      if (known.empty()) {
+        return NotFoundError(fmt::format(
+            "no on-demand prices for {} in the catalog to look spot prices up for; refresh them "
+            "first (--price-list or --pricing-api)",
+            region));
+      }
+      ASSIGN_OR_RETURN(auto ec2, aws::ec2::Ec2Client::Create(*aws_context));
+      ASSIGN_OR_RETURN_CTX(cost::Snapshot snapshot,
+                           cost::FetchSpotPrices(ec2, known, region, today, now),
+                           "ec2 DescribeSpotPriceHistory " + region);
+      ASSIGN_OR_RETURN(bool loaded, db->LoadSnapshot(snapshot));
+      RETURN_IF_ERROR(PrintLoaded(region + " DescribeSpotPriceHistory", snapshot, loaded,
+                                  fmt::format(" ({} of {} catalog types have a Linux spot price)",
+                                              snapshot.rows.size(), known.size())));
+    }
   }
   return Status::Ok();
 }
@@ -616,8 +711,8 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   estimate->add_flag("--spot", estimate_options->spot,
                      "Spot: the spot price plus the expected cost of interruptions");
   estimate->add_option("--spot-price-ratio", estimate_options->spot_price_ratio,
-                       "Spot price as a fraction of on-demand (default 0.35; no spot price "
-                       "history in the catalog yet)");
+                       "Spot price as a fraction of on-demand, for types without a stored spot "
+                       "price (`cost refresh --spot`; default 0.35)");
   estimate->add_option("--spot-interruption", estimate_options->spot_interruption,
                        "Fraction of spot instances interrupted per month (default 0.10, the "
                        "Spot Advisor's 5-10% band)");
@@ -653,20 +748,40 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   report->add_option("--region", report_options->region,
                      "Price local jobs in this region (default $AWS_HPC_COST_REGION or us-east-1)");
+  report->add_flag("--spot", report_options->spot,
+                   "Price the jobs as spot instances (stored spot prices, else 35% of on-demand); "
+                   "the job store does not record the purchase option yet");
   report->callback(
       [&context, &result, report_options] { result.status = Report(context, *report_options); });
 
-  auto offer_files = std::make_shared<std::vector<std::string>>();
-  auto region_index = std::make_shared<std::string>();
+  auto refresh_options = std::make_shared<RefreshOptions>();
   CLI::App* refresh = cost->add_subcommand(
-      "refresh", "Update the catalog from downloaded AWS Price List bulk files (stream-parsed)");
-  refresh->add_option("--offer-file", *offer_files,
-                      "A region's AmazonEC2 offer file (index.json); repeatable");
-  refresh->add_option("--region-index", *region_index,
-                      "region_index.json: print each region's offer file URL");
-  refresh->callback([&context, &result, offer_files, region_index] {
-    result.status = Refresh(context, *offer_files, *region_index);
-  });
+      "refresh",
+      "Update the catalog from AWS: Price List bulk offer files (stream-parsed), Pricing "
+      "GetProducts, spot prices");
+  refresh->add_flag("--price-list", refresh_options->price_list,
+                    "Download region_index.json and each region's EC2 offer file (hundreds of MB, "
+                    "streamed to $AWS_HPC_HOME and parsed in chunks)");
+  refresh->add_flag("--pricing-api", refresh_options->pricing_api,
+                    "Ask the Pricing API (GetProducts) for the regions' Linux on-demand prices");
+  refresh->add_flag("--spot", refresh_options->spot,
+                    "Current spot prices from EC2 DescribeSpotPriceHistory for the catalog's "
+                    "types (the highest availability zone's)");
+  refresh->add_option("--region", refresh_options->regions,
+                      "Regions to refresh, e.g. us-east-1,eu-west-1 (default "
+                      "$AWS_HPC_COST_REGION or us-east-1); repeatable");
+  refresh->add_option("--family", refresh_options->families,
+                      "Only these families (--pricing-api, --spot); repeatable");
+  refresh->add_option("--price-list-url", refresh_options->price_list_url,
+                      "Base URL of the bulk files (default $AWS_HPC_PRICE_LIST_URL or "
+                      "https://pricing.us-east-1.amazonaws.com)");
+  refresh->add_option("--profile", refresh_options->profile, "Profile of ~/.aws/config to use");
+  refresh->add_option("--offer-file", refresh_options->offer_files,
+                      "A downloaded AmazonEC2 offer file (index.json); repeatable");
+  refresh->add_option("--region-index", refresh_options->region_index,
+                      "A downloaded region_index.json: print each region's offer file URL");
+  refresh->callback(
+      [&context, &result, refresh_options] { result.status = Refresh(context, *refresh_options); });
 
   CLI::App* budget = cost->add_subcommand("budget", "Monthly budgets per project");
   budget->require_subcommand(1);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 
@@ -67,7 +68,7 @@ std::string MonthOf(UnixMillis time) {
 }
 
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
-                           UnixMillis now) {
+                           UnixMillis now, const Purchase& purchase) {
   JobCost cost;
   cost.job_id = job.id;
   cost.name = job.request.name;
@@ -93,12 +94,29 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   cost.instance_type = equivalent.instance.type;
   cost.region = equivalent.region;
   cost.per_hour = equivalent.per_hour;
+  std::string price_basis;
+  if (purchase.spot) {
+    auto spot = std::find_if(
+        purchase.spot_prices.begin(), purchase.spot_prices.end(), [&](const PriceRow& row) {
+          return row.instance.type == equivalent.instance.type && row.region == equivalent.region;
+        });
+    if (spot != purchase.spot_prices.end()) {
+      cost.per_hour = spot->per_hour;
+      price_basis = fmt::format("spot price from {} ({})", spot->source, spot->as_of);
+    } else {
+      cost.per_hour = Money::FromMicros(std::llround(
+          static_cast<double>(equivalent.per_hour.micros()) * purchase.spot_price_fraction));
+      price_basis =
+          fmt::format("assumed spot price: {:g}% of on-demand", purchase.spot_price_fraction * 100);
+    }
+  }
   cost.compute = Money::PerHourTimesSeconds(
-      Money::FromMicros(equivalent.per_hour.micros() * cost.instances), cost.running_seconds);
+      Money::FromMicros(cost.per_hour.micros() * cost.instances), cost.running_seconds);
   cost.total = cost.compute + cost.storage;
-  cost.basis = job.request.backend == "local"
-                   ? "local: equivalent instance " + equivalent.instance.type
-                   : "on-demand " + equivalent.instance.type;
+  cost.basis =
+      (job.request.backend == "local" ? "local: equivalent instance " + equivalent.instance.type
+                                      : "on-demand " + equivalent.instance.type) +
+      (purchase.spot ? ", " + price_basis : "");
   return cost;
 }
 

@@ -133,7 +133,7 @@ constexpr const char* kPriceSelect =
     "SELECT i.instance_type, i.family, i.vcpus, i.cores, i.memory_gib, i.arch, i.gpus, "
     "i.gpu_model, i.efa, p.region, p.usd_micros_per_hour, p.source, p.as_of "
     "FROM cost_prices p JOIN cost_instances i ON i.instance_type = p.instance_type "
-    "WHERE p.purchase = 'on-demand'";
+    "WHERE p.purchase = ?5";
 
 std::string JsonArray(const std::vector<std::string>& values) {
   return nlohmann::json(values).dump();
@@ -191,8 +191,8 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
     ASSIGN_OR_RETURN(
         Statement price,
         db_->Prepare("INSERT INTO cost_prices (instance_type, region, purchase, "
-                     "usd_micros_per_hour, source, as_of) VALUES (?1, ?2, 'on-demand', ?3, ?4, "
-                     "?5) ON CONFLICT (region, purchase, instance_type) DO UPDATE SET "
+                     "usd_micros_per_hour, source, as_of) VALUES (?1, ?2, ?6, ?3, ?4, ?5) "
+                     "ON CONFLICT (region, purchase, instance_type) DO UPDATE SET "
                      "usd_micros_per_hour = ?3, source = ?4, as_of = ?5 WHERE as_of <= ?5"));
     for (const PriceRow& row : snapshot.rows) {
       const InstanceFacts& facts = row.instance;
@@ -211,6 +211,7 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
                           .Bind(3, row.per_hour.micros())
                           .Bind(4, row.source)
                           .Bind(5, row.as_of)
+                          .Bind(6, snapshot.purchase)
                           .Run());
       instance.Reset();
       price.Reset();
@@ -273,6 +274,7 @@ Result<std::vector<PriceRow>> CostDb::Prices(const PriceFilter& filter) {
   sql += " ORDER BY p.region, p.usd_micros_per_hour, i.instance_type";
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
   stmt.Bind(1, filter.region).Bind(2, filter.arch).Bind(3, filter.instance_type);
+  stmt.Bind(5, filter.purchase);
   if (!filter.families.empty()) stmt.Bind(4, JsonArray(filter.families));
   std::vector<PriceRow> rows;
   while (true) {

@@ -142,11 +142,16 @@ Result<Estimate> EstimateCost(const EstimateInput& input) {
   out.share = input.whole_instances ? 1.0 : std::min(1.0, share);
 
   out.per_hour = input.instance.per_hour;
+  out.price_basis = "on-demand";
   double rate_per_second = 0;
   if (input.spot) {
-    out.per_hour = input.spot_options.price_per_hour
-                       ? *input.spot_options.price_per_hour
-                       : Times(input.instance.per_hour, input.spot_options.price_fraction);
+    const SpotOptions& spot = input.spot_options;
+    out.per_hour = spot.price_per_hour ? *spot.price_per_hour
+                                       : Times(input.instance.per_hour, spot.price_fraction);
+    out.price_basis =
+        spot.price_per_hour
+            ? "spot price" + (spot.price_source.empty() ? "" : " from " + spot.price_source)
+            : fmt::format("assumed spot price: {:g}% of on-demand", spot.price_fraction * 100);
     // Any interrupted instance stops a multi-node job.
     rate_per_second = input.spot_options.interruptions_per_instance_hour * out.instances / 3600.0;
   }

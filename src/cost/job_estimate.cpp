@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "awshpc/core/units.hpp"
 
@@ -14,6 +15,28 @@ std::string DefaultCostRegion() {
   const char* region = std::getenv("AWS_HPC_COST_REGION");
   return region != nullptr && *region != '\0' ? region : "us-east-1";
 }
+
+namespace {
+
+// Records measured on `type` if any, else on its family, else all of them: published records
+// name their instance, so --compare ranks types on measured numbers where there are some.
+std::vector<PerfRecord> RecordsForInstance(const std::vector<PerfRecord>& records,
+                                           const std::string& type) {
+  const auto family = [](const std::string& t) { return t.substr(0, t.find('.')); };
+  std::vector<PerfRecord> same_type;
+  std::vector<PerfRecord> same_family;
+  for (const PerfRecord& record : records) {
+    if (record.instance_type == type) same_type.push_back(record);
+    if (!record.instance_type.empty() && family(record.instance_type) == family(type)) {
+      same_family.push_back(record);
+    }
+  }
+  if (!same_type.empty()) return same_type;
+  if (!same_family.empty()) return same_family;
+  return records;
+}
+
+}  // namespace
 
 Result<std::vector<PerfRecord>> RecordsFor(store::JobStore& store,
                                            const sched::JobRequest& request) {
@@ -59,6 +82,14 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
   if (prices.empty() && !options.instance_type.empty()) {
     return db.Price(options.instance_type, filter.region).status();
   }
+  // Stored spot prices (cost refresh --spot) replace the assumed fraction, type by type.
+  std::map<std::string, PriceRow> spot_prices;
+  if (options.spot && !options.spot_options.price_per_hour) {
+    PriceFilter spot = filter;
+    spot.purchase = "spot";
+    ASSIGN_OR_RETURN(std::vector<PriceRow> rows, db.Prices(spot));
+    for (PriceRow& row : rows) spot_prices.emplace(row.instance.type, std::move(row));
+  }
   const sched::Resources& resources = request.resources;
   std::vector<Estimate> estimates;
   std::string last_error;
@@ -80,9 +111,21 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
     input.memory_gib_per_node = static_cast<double>(resources.memory_mib) / 1024.0;
     input.gpus_per_node = resources.gpus;
     input.whole_instances = !options.packed;
-    input.runtime = ResolveRuntime(records, options, request, input.vcpus_per_node);
+    const std::vector<PerfRecord> chosen = RecordsForInstance(records, row.instance.type);
+    input.runtime = ResolveRuntime(chosen, options, request, input.vcpus_per_node);
+    if (!options.runtime_seconds && !chosen.empty() && !chosen.front().instance_type.empty()) {
+      input.runtime.basis =
+          chosen.size() == 1
+              ? fmt::format("{} on {}", chosen.front().source, chosen.front().instance_type)
+              : fmt::format("{} published runs", chosen.size());
+    }
     input.spot = options.spot;
     input.spot_options = options.spot_options;
+    if (auto spot = spot_prices.find(row.instance.type); spot != spot_prices.end()) {
+      input.spot_options.price_per_hour = spot->second.per_hour;
+      input.spot_options.price_source =
+          fmt::format("{} ({})", spot->second.source, spot->second.as_of);
+    }
     input.storage = options.storage;
     input.transfer_out_gib = options.transfer_out_gib;
     auto estimate = EstimateCost(input);

@@ -280,8 +280,10 @@ struct Product {
   std::string processor;
 };
 
+}  // namespace
+
 // "32 GiB" / "0.5 GiB" / "1,024 GiB" -> GiB.
-double ParseMemoryGib(const std::string& text) {
+double ParseOfferMemoryGib(const std::string& text) {
   std::string digits;
   for (char c : text) {
     if ((c >= '0' && c <= '9') || c == '.')
@@ -292,7 +294,33 @@ double ParseMemoryGib(const std::string& text) {
   return digits.empty() ? 0 : std::strtod(digits.c_str(), nullptr);
 }
 
-}  // namespace
+Result<Money> ParseOfferPrice(std::string_view usd) {
+  // Prices have up to 10 decimals; micro-dollars keep 6 (rounded half up).
+  const std::size_t dot = usd.find('.');
+  std::string six(usd);
+  bool round_up = false;
+  if (dot != std::string_view::npos && usd.size() > dot + 7) {
+    six = std::string(usd.substr(0, dot + 7));
+    round_up = usd[dot + 7] >= '5';
+  }
+  auto price = Money::Parse(six);
+  if (!price.ok()) return InvalidArgumentError("bad price '" + std::string(usd) + "'");
+  return round_up ? *price + Money::FromMicros(1) : *price;
+}
+
+InstanceFacts OfferFacts(const std::string& instance_type, const std::string& vcpu,
+                         const std::string& memory, const std::string& gpu,
+                         const std::string& processor) {
+  InstanceFacts facts;
+  facts.type = instance_type;
+  facts.family = facts.type.substr(0, facts.type.find('.'));
+  facts.vcpus = std::atoi(vcpu.c_str());
+  facts.cores = facts.vcpus;  // not in the offer; stored facts win when known
+  facts.memory_gib = ParseOfferMemoryGib(memory);
+  facts.arch = processor.find("Graviton") != std::string::npos ? "arm64" : "x86_64";
+  facts.gpus = std::atoi(gpu.c_str());
+  return facts;
+}
 
 Result<std::map<std::string, std::string>> ParseRegionIndex(std::string_view json) {
   const auto parsed = nlohmann::json::parse(json, nullptr, false);
@@ -396,18 +424,9 @@ Result<Snapshot> IngestOfferFile(const std::string& path, IngestStats* stats,
               });
             }));
             if (unit == "Hrs" && !usd.empty()) {
-              // Prices have up to 10 decimals; micro-dollars keep 6 (rounded half up).
-              const std::size_t dot = usd.find('.');
-              std::string six = usd;
-              bool round_up = false;
-              if (dot != std::string::npos && usd.size() > dot + 7) {
-                six = usd.substr(0, dot + 7);
-                round_up = usd[dot + 7] >= '5';
-              }
-              auto price = Money::Parse(six);
-              if (!price.ok()) return in.Error("bad price '" + usd + "'");
-              Money value = round_up ? *price + Money::FromMicros(1) : *price;
-              if (value.micros() > 0) on_demand[sku] = value;
+              auto price = ParseOfferPrice(usd);
+              if (!price.ok()) return in.Error(price.status().message());
+              if (price->micros() > 0) on_demand[sku] = *price;
             }
             return Status::Ok();
           });
@@ -444,14 +463,8 @@ Result<Snapshot> IngestOfferFile(const std::string& path, IngestStats* stats,
     auto price = on_demand.find(sku);
     if (price == on_demand.end()) continue;
     PriceRow row;
-    InstanceFacts& facts = row.instance;
-    facts.type = product.instance_type;
-    facts.family = facts.type.substr(0, facts.type.find('.'));
-    facts.vcpus = std::atoi(product.vcpu.c_str());
-    facts.cores = facts.vcpus;  // not in the offer file; stored facts win when known
-    facts.memory_gib = ParseMemoryGib(product.memory);
-    facts.arch = product.processor.find("Graviton") != std::string::npos ? "arm64" : "x86_64";
-    facts.gpus = std::atoi(product.gpu.c_str());
+    row.instance = OfferFacts(product.instance_type, product.vcpu, product.memory, product.gpu,
+                              product.processor);
     row.region = product.region;
     row.per_hour = price->second;
     row.source = "aws-price-list";

@@ -47,11 +47,21 @@ struct JobCost {
   std::string basis;  // "local: equivalent instance c6g.large"
 };
 
+// How a job's instances were bought. The job model does not record it yet (the Batch backend
+// will), so callers say it: `cost report --spot` prices jobs as spot.
+struct Purchase {
+  bool spot = false;
+  // Spot prices of the region (CostDb::Prices with purchase "spot"); a type without one is
+  // priced at `spot_price_fraction` x on-demand, and the basis says so.
+  std::vector<PriceRow> spot_prices;
+  double spot_price_fraction = 0.35;
+};
+
 // The cost of one job: local jobs at the whole equivalent instance's on-demand price, one per
 // node, for their running time (storage is zero for local jobs). A job no catalog type can hold
 // costs zero with basis "unpriced: ..." rather than failing a whole report.
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
-                           UnixMillis now);
+                           UnixMillis now, const Purchase& purchase = {});
 
 // "2026-11" for a time.
 std::string MonthOf(UnixMillis time);

@@ -50,6 +50,8 @@ struct Snapshot {
   // What identifies the snapshot among those loaded; empty: the date.
   std::string id;
   std::string Id() const { return id.empty() ? date : id; }
+  // "on-demand" or "spot": which price table the rows go to.
+  std::string purchase = "on-demand";
 };
 
 // Parses the snapshot CSV format (see data/prices/README in docs/cost.md): `# date: D` and

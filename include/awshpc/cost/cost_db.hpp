@@ -23,10 +23,11 @@ class Connection;
 }
 
 struct PriceFilter {
-  std::vector<std::string> families;  // empty: all
-  std::string region;                 // empty: all
-  std::string arch;                   // "x86_64", "arm64" or empty
-  std::string instance_type;          // empty: all
+  std::vector<std::string> families;   // empty: all
+  std::string region;                  // empty: all
+  std::string arch;                    // "x86_64", "arm64" or empty
+  std::string instance_type;           // empty: all
+  std::string purchase = "on-demand";  // or "spot"
 };
 
 // A project's monthly budget (calendar months, UTC).

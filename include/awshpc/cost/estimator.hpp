@@ -22,6 +22,7 @@ struct PerfRecord {
   int nodes = 1;
   double wall_seconds = 0;
   std::string source;  // "j-4x7kq2mz", "Zhuang et al. 2019 (c5.4xlarge)"
+  std::string instance_type = {};  // where a published run was measured; "" for local runs
 };
 
 struct RuntimeEstimate {
@@ -55,11 +56,12 @@ struct StorageUse {
   double gib = 0;
 };
 
-// Spot: price and interruptions. The catalog has no spot prices yet (DescribeSpotPriceHistory
-// is the next step), so the spot price is a stated fraction of on-demand unless given.
+// Spot: price and interruptions. The spot price is the catalog's (from DescribeSpotPriceHistory,
+// `cost refresh --spot`) when it has one, else a stated fraction of on-demand.
 struct SpotOptions {
   double price_fraction = 0.35;                // spot / on-demand, when no spot price is known
   std::optional<Money> price_per_hour;         // a known spot price overrides the fraction
+  std::string price_source;                    // of price_per_hour: "ec2-spot-price-history (D)"
   double interruptions_per_instance_hour = 0;  // default from kDefaultSpotMonthlyInterruption
   std::optional<double> checkpoint_interval_seconds;  // none: an interruption reruns from start
 };
@@ -102,6 +104,9 @@ struct Estimate {
   Money total_low;
   Money total_high;
   std::string runtime_basis;
+  // Where the hourly price came from: "on-demand", "spot price from ec2-spot-price-history
+  // (2026-11-29)" or "assumed spot price: 35% of on-demand".
+  std::string price_basis;
   bool pareto = false;  // on the cost/time Pareto front of a comparison
 };
 

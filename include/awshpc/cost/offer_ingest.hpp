@@ -16,6 +16,16 @@
 
 namespace awshpc::cost {
 
+// "32 GiB", "0.5 GiB", "1,024 GiB" -> GiB (0 when not a number).
+double ParseOfferMemoryGib(const std::string& text);
+// "0.6800000000" -> micro-dollars, rounded half up at the 7th decimal.
+Result<Money> ParseOfferPrice(std::string_view usd);
+// Facts from a product's attributes: family from the type, cores = vCPUs (not published), arm64
+// for Graviton processors.
+InstanceFacts OfferFacts(const std::string& instance_type, const std::string& vcpu,
+                         const std::string& memory, const std::string& gpu,
+                         const std::string& processor);
+
 // regions[region code] = currentVersionUrl, from region_index.json.
 Result<std::map<std::string, std::string>> ParseRegionIndex(std::string_view json);
 
