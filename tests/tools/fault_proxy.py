@@ -2,7 +2,8 @@
 """Loopback HTTP/1.1 reverse proxy that injects faults between an AWS client and moto_server.
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [--seed N] [--throttle F] [--server-error F]
-                      [--reset F] [--permanent]
+                      [--reset F] [--reset-after F] [--permanent] [--path PREFIX]
+                      [--script KIND,KIND,...]
 
 PORT 0 picks a free port; the chosen port is printed as stdout's first line. Listens on
 127.0.0.1 only and forwards only to a loopback upstream. For each request, a seeded random plan
@@ -12,9 +13,17 @@ decides (before anything is forwarded):
                     rest-xml: 503 SlowDown XML);
   --server-error F  answer locally with 500 InternalFailure or 503 ServiceUnavailable;
   --reset F         close the connection (RST) without any response;
+  --reset-after F   forward the request, wait for the upstream's response, then close the
+                    connection (RST) instead of answering: the request took effect but the client
+                    cannot know (the case that makes non-idempotent calls unsafe to resend);
   --permanent       every request answered with 503 ServiceUnavailable.
+  --path PREFIX     faults apply only to requests whose path starts with PREFIX (for example
+                    /v1/submitjob); the others are always forwarded.
+  --script KINDS    the first requests (that --path selects) get these decisions in order, then
+                    the random plan goes on; KIND is forward, throttle, server_error_500,
+                    server_error_503, reset or reset_after.
 Everything else is forwarded. GET /__proxy/stats returns JSON counts: received, forwarded,
-faults by kind, and forwards per request signature (method + path + sha256 of the body).
+faults by kind, forwards per request signature (method + path + sha256 of the body) and per path.
 """
 
 import argparse
@@ -29,6 +38,8 @@ import sys
 import threading
 import urllib.parse
 
+SCRIPT_KINDS = {"forward", "throttle", "server_error_500", "server_error_503", "reset",
+                "reset_after"}
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
               "trailer", "upgrade", "content-length"}
 
@@ -40,19 +51,34 @@ class State:
         self.args = args
         self.received = 0
         self.forwarded = 0
-        self.faults = {"throttle": 0, "server_error": 0, "reset": 0, "permanent": 0}
+        self.faults = {"throttle": 0, "server_error": 0, "reset": 0, "reset_after": 0,
+                       "permanent": 0}
         self.by_signature = {}
+        self.by_path = {}
+        self.script = [kind for kind in (args.script or "").split(",") if kind]
+        for kind in self.script:
+            if kind not in SCRIPT_KINDS:
+                sys.exit("fault_proxy: unknown --script kind %r" % kind)
 
-    def decide(self):
+    def decide(self, path):
         with self.lock:
             self.received += 1
+            if self.args.path and not path.startswith(self.args.path):
+                return "forward"
+            if self.script:
+                kind = self.script.pop(0)
+                fault = "server_error" if kind.startswith("server_error") else kind
+                if fault in self.faults:
+                    self.faults[fault] += 1
+                return kind
             if self.args.permanent:
                 self.faults["permanent"] += 1
                 return "permanent"
             draw = self.random.random()
             for kind, fraction in (("throttle", self.args.throttle),
                                    ("server_error", self.args.server_error),
-                                   ("reset", self.args.reset)):
+                                   ("reset", self.args.reset),
+                                   ("reset_after", self.args.reset_after)):
                 if draw < fraction:
                     self.faults[kind] += 1
                     if kind == "server_error":
@@ -61,10 +87,12 @@ class State:
                 draw -= fraction
             return "forward"
 
-    def count_forward(self, signature):
+    def count_forward(self, signature, path):
         with self.lock:
             self.forwarded += 1
             self.by_signature[signature] = self.by_signature.get(signature, 0) + 1
+            path = path.split("?")[0]
+            self.by_path[path] = self.by_path.get(path, 0) + 1
 
     def stats(self):
         with self.lock:
@@ -76,6 +104,7 @@ class State:
                 "distinct_forwarded": len(counts),
                 "max_forwards_per_signature": max(counts) if counts else 0,
                 "forwards_by_signature": dict(self.by_signature),
+                "forwarded_by_path": dict(self.by_path),
             }
 
 
@@ -164,7 +193,7 @@ def make_handler(state, upstream):
             if self.path == "/__proxy/stats":
                 self.reply(200, json.dumps(state.stats()).encode(), "application/json")
                 return
-            decision = state.decide()
+            decision = state.decide(self.path)
             if decision == "throttle":
                 self.throttle()
                 return
@@ -181,7 +210,7 @@ def make_handler(state, upstream):
                 self.reset()
                 return
             signature = "%s %s %s" % (self.command, self.path, hashlib.sha256(body).hexdigest())
-            state.count_forward(signature)
+            state.count_forward(signature, self.path)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Content-Length"] = str(len(body))
             conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
@@ -189,6 +218,9 @@ def make_handler(state, upstream):
                 conn.request(self.command, self.path, body=body, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
+                if decision == "reset_after":
+                    self.reset()
+                    return
                 self.send_response(response.status, response.reason)
                 for name, value in response.getheaders():
                     if name.lower() not in HOP_BY_HOP:
@@ -219,7 +251,10 @@ def main():
     parser.add_argument("--throttle", type=float, default=0.0)
     parser.add_argument("--server-error", type=float, default=0.0)
     parser.add_argument("--reset", type=float, default=0.0)
+    parser.add_argument("--reset-after", type=float, default=0.0)
     parser.add_argument("--permanent", action="store_true")
+    parser.add_argument("--path", default="")
+    parser.add_argument("--script", default="")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):
