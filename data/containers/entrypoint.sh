@@ -1,0 +1,33 @@
+#!/bin/sh
+# The entrypoint of every aws-hpc application image: stages the inputs baked into the image into
+# the working directory, runs the command it is given ("$@": the argv, never re-parsed by a
+# shell), then copies the declared outputs to $AWS_HPC_OUTPUT_DIR when that is set.
+set -u
+work="${AWS_HPC_WORK_DIR:-/work}"
+mkdir -p "$work" && cd "$work" || exit 70
+# Inputs: a file the job already has in its working directory wins over the image's copy.
+if [ -d /opt/aws-hpc/inputs ]; then
+  for source in /opt/aws-hpc/inputs/* /opt/aws-hpc/inputs/.[!.]*; do
+    [ -e "$source" ] || continue
+    name="${source##*/}"
+    [ -e "$name" ] || cp -R "$source" "$name" || exit 70
+  done
+fi
+if [ "$#" -eq 0 ]; then
+  echo "aws-hpc-entrypoint: no command given" >&2
+  exit 64
+fi
+"$@"
+status=$?
+if [ -n "${AWS_HPC_OUTPUT_DIR:-}" ]; then
+  mkdir -p "$AWS_HPC_OUTPUT_DIR" || exit 70
+  while IFS= read -r output; do
+    [ -n "$output" ] || continue
+    if [ -e "$output" ]; then
+      cp -R "$output" "$AWS_HPC_OUTPUT_DIR/" || status=70
+    else
+      echo "aws-hpc-entrypoint: output $output was not produced" >&2
+    fi
+  done < /opt/aws-hpc/outputs.list
+fi
+exit "$status"

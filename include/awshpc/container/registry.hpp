@@ -1,0 +1,76 @@
+// File: registry.hpp
+// Pushing images: to any registry (host[:port][/prefix]) and to Amazon ECR (repository created
+// with scan-on-push if missing, login with GetAuthorizationToken, push, DescribeImages to check).
+// Where the registry API is served elsewhere than ECR's own endpoint (moto_server has none),
+// the layers go to that registry and the manifest is registered with ECR PutImage.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "awshpc/aws/http_client.hpp"
+#include "awshpc/aws/services/ecr.hpp"
+#include "awshpc/container/build_driver.hpp"
+#include "awshpc/core/status.hpp"
+
+namespace awshpc::container {
+
+struct RegistryRef {
+  std::string host;       // "127.0.0.1:5000", "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+  std::string prefix;     // "team/project" or ""
+  bool loopback = false;  // plain HTTP is allowed for loopback registries only
+
+  // host/prefix/repository
+  std::string Repository(std::string_view repository) const;
+};
+
+// "127.0.0.1:5000", "localhost:5000/hpc", "registry.example.com/team"; InvalidArgument names
+// the text.
+Result<RegistryRef> ParseRegistry(std::string_view text);
+
+struct Manifest {
+  std::string body;  // byte for byte as served (its SHA-256 is the digest)
+  std::string media_type;
+  std::string digest;  // "sha256:..."
+};
+
+// GET /v2/<repository>/manifests/<reference> (OCI and Docker manifest and index types).
+Result<Manifest> FetchManifest(aws::HttpClient& http, const RegistryRef& registry,
+                               std::string_view repository, std::string_view reference);
+
+struct PushResult {
+  std::string destination;  // host/repo:tag
+  std::string digest;
+};
+
+// Pushes `local_ref` as registry/<repository>:<tag> and checks the registry serves it.
+Result<PushResult> PushToRegistry(const BuildDriver& driver, aws::HttpClient& http,
+                                  const std::string& local_ref, const RegistryRef& registry,
+                                  std::string_view repository, std::string_view tag,
+                                  const std::string& log_path);
+
+struct EcrPushOptions {
+  std::string repository;  // "aws-hpc/lammps"
+  std::string tag;
+  // Where to push layers instead of the ECR endpoint (AWS_HPC_ECR_REGISTRY): the registry
+  // standing in for ECR's registry API in tests against moto.
+  std::string registry_override;
+  std::string work_dir;  // for the 0600 auth file (removed afterwards)
+  std::string log_path;
+};
+
+struct EcrPushResult {
+  std::string repository_uri;
+  bool repository_created = false;
+  bool scan_on_push = false;
+  std::string digest;
+  std::string pushed_to;  // the registry the layers went to
+  bool registered_with_put_image = false;
+  std::int64_t size_bytes = 0;  // from DescribeImages
+};
+
+Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& driver,
+                                aws::HttpClient& http, const std::string& local_ref,
+                                const EcrPushOptions& options);
+
+}  // namespace awshpc::container

@@ -1,0 +1,233 @@
+// File: registry.cpp
+// Pushing to an OCI registry and to Amazon ECR, and reading manifests back to check.
+#include "awshpc/container/registry.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "awshpc/aws/crypto.hpp"
+#include "awshpc/core/text.hpp"
+
+namespace awshpc::container {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kManifestTypes =
+    "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json";
+
+bool IsLoopbackHost(std::string_view host_port) {
+  std::string_view host = host_port;
+  if (host.starts_with("[")) {
+    host = host.substr(0, host.find(']') + 1);
+  } else if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// Writes a containers-auth.json holding the ECR token, readable by the owner only.
+Status WriteAuthFile(const std::string& path, const std::string& host, const std::string& token) {
+  const std::string body = nlohmann::json{{"auths", {{host, {{"auth", token}}}}}}.dump();
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("create " + path, errno);
+  const ssize_t n = write(fd, body.data(), body.size());
+  const int saved = errno;
+  close(fd);
+  if (n != static_cast<ssize_t>(body.size())) return ErrnoError("write " + path, saved);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string RegistryRef::Repository(std::string_view repository) const {
+  return prefix.empty() ? fmt::format("{}/{}", host, repository)
+                        : fmt::format("{}/{}/{}", host, prefix, repository);
+}
+
+Result<RegistryRef> ParseRegistry(std::string_view text) {
+  std::string_view rest = text;
+  for (std::string_view scheme : {"https://", "http://", "docker://"}) {
+    if (rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
+  }
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  RegistryRef ref;
+  const std::size_t slash = rest.find('/');
+  ref.host = std::string(rest.substr(0, slash));
+  if (slash != std::string_view::npos) ref.prefix = std::string(rest.substr(slash + 1));
+  const bool host_like = ref.host == "localhost" || ref.host.find('.') != std::string::npos ||
+                         ref.host.find(':') != std::string::npos;
+  const bool clean = std::all_of(ref.host.begin(), ref.host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+           c == '[' || c == ']';
+  });
+  const bool clean_prefix = std::all_of(ref.prefix.begin(), ref.prefix.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+           c == '/';
+  });
+  if (ref.host.empty() || !host_like || !clean || !clean_prefix) {
+    return InvalidArgumentError(
+        fmt::format("--push {}: expected a registry as host[:port][/prefix] (e.g. 127.0.0.1:5000, "
+                    "registry.example.com/team) or ecr",
+                    QuoteForMessage(text)));
+  }
+  ref.loopback = IsLoopbackHost(ref.host);
+  return ref;
+}
+
+Result<Manifest> FetchManifest(aws::HttpClient& http, const RegistryRef& registry,
+                               std::string_view repository, std::string_view reference) {
+  aws::HttpRequest request;
+  request.method = "GET";
+  const std::string path = registry.prefix.empty()
+                               ? std::string(repository)
+                               : registry.prefix + "/" + std::string(repository);
+  request.url = fmt::format("{}://{}/v2/{}/manifests/{}", registry.loopback ? "http" : "https",
+                            registry.host, path, reference);
+  aws::SetHeader(request.headers, "Accept", std::string(kManifestTypes));
+  ASSIGN_OR_RETURN_CTX(aws::HttpResponse response, http.Send(request), "GET " + request.url);
+  if (response.status == 404) {
+    return NotFoundError(fmt::format("{} has no manifest {}:{}", registry.host, path, reference));
+  }
+  if (response.status != 200) {
+    return UnavailableError(fmt::format("GET {}: HTTP {}", request.url, response.status));
+  }
+  Manifest manifest;
+  manifest.body = std::move(response.body);
+  manifest.digest = "sha256:" + aws::Sha256Hex(manifest.body);
+  manifest.media_type = aws::FindHeader(response.headers, "Content-Type").value_or("");
+  if (const auto served = aws::FindHeader(response.headers, "Docker-Content-Digest");
+      served && *served != manifest.digest) {
+    return InternalError(fmt::format("{} says the manifest digest is {}, its bytes hash to {}",
+                                     registry.host, *served, manifest.digest));
+  }
+  return manifest;
+}
+
+Result<PushResult> PushToRegistry(const BuildDriver& driver, aws::HttpClient& http,
+                                  const std::string& local_ref, const RegistryRef& registry,
+                                  std::string_view repository, std::string_view tag,
+                                  const std::string& log_path) {
+  PushResult result;
+  result.destination = fmt::format("{}:{}", registry.Repository(repository), tag);
+  ASSIGN_OR_RETURN_CTX(result.digest,
+                       driver.Push(local_ref, result.destination, !registry.loopback, "", log_path),
+                       "pushing " + local_ref);
+  // The registry itself must now serve what the tool says it pushed.
+  ASSIGN_OR_RETURN(Manifest manifest, FetchManifest(http, registry, repository, tag));
+  if (manifest.digest != result.digest) {
+    return InternalError(fmt::format("{} serves {} as {}, but the push reported {}", registry.host,
+                                     result.destination, manifest.digest, result.digest));
+  }
+  return result;
+}
+
+Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& driver,
+                                aws::HttpClient& http, const std::string& local_ref,
+                                const EcrPushOptions& options) {
+  EcrPushResult result;
+  // The repository, created with scan-on-push when missing.
+  aws::ecr::DescribeRepositoriesRequest describe;
+  describe.repository_names = {options.repository};
+  auto described = ecr.DescribeRepositories(describe);
+  if (described.ok() && !described->repositories.empty()) {
+    result.repository_uri = described->repositories.front().repository_uri;
+  } else if (!described.ok() && described.status().code() != StatusCode::kNotFound) {
+    return described.status().WithContext("ECR DescribeRepositories " + options.repository);
+  } else {
+    aws::ecr::CreateRepositoryRequest create;
+    create.repository_name = options.repository;
+    create.image_tag_mutability = "MUTABLE";
+    create.scan_on_push = true;
+    create.tags = {{"created-by", "aws-hpc"}};
+    ASSIGN_OR_RETURN_CTX(aws::ecr::CreateRepositoryResult created, ecr.CreateRepository(create),
+                         "ECR CreateRepository " + options.repository);
+    result.repository_uri = created.repository.repository_uri;
+    result.repository_created = true;
+    result.scan_on_push = true;
+  }
+
+  // The login: a token for the registry endpoint.
+  ASSIGN_OR_RETURN_CTX(aws::ecr::GetAuthorizationTokenResult auth, ecr.GetAuthorizationToken(),
+                       "ECR GetAuthorizationToken");
+  if (auth.authorization_data.empty()) {
+    return InternalError("ECR GetAuthorizationToken returned no authorization data");
+  }
+  const aws::ecr::AuthorizationData& login = auth.authorization_data.front();
+
+  RegistryRef target;
+  std::string authfile;
+  if (!options.registry_override.empty()) {
+    ASSIGN_OR_RETURN(target, ParseRegistry(options.registry_override));
+  } else {
+    ASSIGN_OR_RETURN_CTX(target, ParseRegistry(login.proxy_endpoint), "ECR proxy endpoint");
+    authfile = (fs::path(options.work_dir.empty() ? "/tmp" : options.work_dir) /
+                fmt::format("ecr-auth-{}.json", getpid()))
+                   .string();
+    RETURN_IF_ERROR(WriteAuthFile(authfile, target.host, login.authorization_token));
+  }
+  result.pushed_to = target.host;
+  const std::string destination =
+      fmt::format("{}:{}", target.Repository(options.repository), options.tag);
+  auto digest = driver.Push(local_ref, destination, !target.loopback, authfile, options.log_path);
+  if (!authfile.empty()) {
+    std::error_code ec;
+    fs::remove(authfile, ec);
+  }
+  if (!digest.ok()) return digest.status().WithContext("pushing " + local_ref);
+  result.digest = *digest;
+
+  if (!options.registry_override.empty()) {
+    // The layers went to a registry standing in for ECR's: register the manifest with ECR.
+    ASSIGN_OR_RETURN(Manifest manifest,
+                     FetchManifest(http, target, options.repository, options.tag));
+    if (manifest.digest != result.digest) {
+      return InternalError(fmt::format("{} serves digest {}, the push reported {}", target.host,
+                                       manifest.digest, result.digest));
+    }
+    aws::ecr::PutImageRequest put_request;
+    put_request.repository_name = options.repository;
+    put_request.image_manifest = manifest.body;
+    put_request.image_manifest_media_type = manifest.media_type;
+    put_request.image_tag = options.tag;
+    auto put = ecr.PutImage(put_request);
+    if (!put.ok() && put.status().code() != StatusCode::kAlreadyExists) {
+      return put.status().WithContext("ECR PutImage " + options.repository);
+    }
+    result.registered_with_put_image = true;
+  }
+
+  // Check: ECR lists the tag.
+  aws::ecr::DescribeImagesRequest describe_images;
+  describe_images.repository_name = options.repository;
+  describe_images.image_ids.push_back({"", options.tag});
+  ASSIGN_OR_RETURN_CTX(aws::ecr::DescribeImagesResult images, ecr.DescribeImages(describe_images),
+                       "ECR DescribeImages " + options.repository);
+  if (images.image_details.empty()) {
+    return InternalError(
+        fmt::format("ECR does not list {}:{} after the push", options.repository, options.tag));
+  }
+  const aws::ecr::ImageDetail& detail = images.image_details.front();
+  result.size_bytes = detail.image_size_in_bytes;
+  // Real ECR computes the digest from the manifest bytes: it must match the push. A manifest
+  // registered with PutImage gets the digest its server computes (moto's is not the manifest's
+  // SHA-256), so there only the tag is checked.
+  if (!result.registered_with_put_image && detail.image_digest != result.digest) {
+    return InternalError(fmt::format("ECR lists {}:{} as {}, the push reported {}",
+                                     options.repository, options.tag, detail.image_digest,
+                                     result.digest));
+  }
+  return result;
+}
+
+}  // namespace awshpc::container
