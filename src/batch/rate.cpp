@@ -26,7 +26,7 @@ Result<double> ResolveBatchMaxTps(const aws::Environment& env) {
 }
 
 std::shared_ptr<aws::RateLimiter> MakeBatchRateLimiter(double tps, aws::LimiterClock& clock) {
-  return std::make_shared<aws::TokenBucketRateLimiter>(tps, 1.0, clock);
+  return std::make_shared<aws::TokenBucketRateLimiter>(tps * (1.0 - kBatchRateMargin), 1.0, clock);
 }
 
 Result<std::shared_ptr<aws::RateLimiter>> ProcessBatchRateLimiter(const aws::Environment& env) {

@@ -24,8 +24,14 @@ inline constexpr double kMaxBatchMaxTps = 1000.0;
 // kDefaultBatchMaxTps when unset. kInvalidArgument naming the variable for anything else.
 Result<double> ResolveBatchMaxTps(const aws::Environment& env);
 
-// A token bucket at `tps` calls per second with a burst of one: calls are spaced 1/tps apart, so
-// no one-second window ever holds more than `tps` calls (a larger burst would allow burst + tps).
+// The limiter runs this much under the configured rate: `tps` slots then span 1/(1 - margin) s,
+// 20 ms more than a second, so a call sent up to 20 ms after its slot (signing, scheduling on a
+// busy machine) still cannot put tps + 1 calls into one second.
+inline constexpr double kBatchRateMargin = 0.02;
+
+// A token bucket at tps * (1 - kBatchRateMargin) calls per second with a burst of one: calls are
+// spaced evenly, so no one-second window holds more than `tps` calls (a burst of b would allow
+// b + tps - 1).
 std::shared_ptr<aws::RateLimiter> MakeBatchRateLimiter(
     double tps, aws::LimiterClock& clock = aws::LimiterClock::Steady());
 
