@@ -81,6 +81,9 @@ AwsOutcome<HttpResponse> AwsClient::SendAttempt(const Invocation& call, int atte
   SetHeader(request.headers, "amz-sdk-invocation-id", call.invocation_id);
   SetHeader(request.headers, "amz-sdk-request",
             fmt::format("attempt={}; max={}", attempt, call.max_attempts));
+  // Waiting for the limiter comes before signing, so a long wait cannot age the signature.
+  RateLimiter* limiter = config_.rate_limiter.get();
+  if (limiter != nullptr) limiter->Acquire();
   if (!anonymous) {
     Result<Credentials> credentials =
         call.options.credentials != nullptr ? Result<Credentials>(*call.options.credentials)
@@ -92,9 +95,16 @@ AwsOutcome<HttpResponse> AwsClient::SendAttempt(const Invocation& call, int atte
     if (!signed_parts.ok()) return LocalError(config_, operation, signed_parts.status());
   }
   Result<HttpResponse> response = http_.Send(request);
-  if (!response.ok()) return TransportError(config_.service, operation, response.status());
-  if (response->status >= 200 && response->status < 300) return *std::move(response);
+  if (!response.ok()) {
+    if (limiter != nullptr) limiter->OnResponse(false);
+    return TransportError(config_.service, operation, response.status());
+  }
+  if (response->status >= 200 && response->status < 300) {
+    if (limiter != nullptr) limiter->OnResponse(false);
+    return *std::move(response);
+  }
   AwsError error = ParseError(operation, *response);
+  if (limiter != nullptr) limiter->OnResponse(error.throttling);
   // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
   if (!anonymous && signer_.AdjustClockSkew(error.code, *response)) error.retryable = true;
   return error;

@@ -143,6 +143,39 @@ TEST_F(AwsClientTest, MaxAttemptsOneSendsOnceEvenOnRetryableErrors) {
   EXPECT_EQ(attempt_header, "attempt=1; max=1");
 }
 
+// The limiter is asked before every attempt, retries included, and sees throttling answers.
+TEST_F(AwsClientTest, RateLimiterIsAcquiredBeforeEveryAttempt) {
+  struct CountingLimiter final : RateLimiter {
+    void Acquire() override { ++acquired; }
+    void OnResponse(bool throttled) override { (throttled ? throttled_responses : other) += 1; }
+    int acquired = 0, throttled_responses = 0, other = 0;
+  };
+  auto counting = std::make_shared<CountingLimiter>();
+  ServiceConfig config{"batch", "batch", {}, Protocol::kJson};
+  config.rate_limiter = counting;
+  auto client = Client(config);
+  // Two throttled answers, then success: three attempts.
+  auto response =
+      client->Send("SubmitJob", JsonPost("/flaky/limited/2/429/TooManyRequestsException/"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(counting->acquired, 3);
+  EXPECT_EQ(counting->throttled_responses, 2);
+  EXPECT_EQ(counting->other, 1);
+
+  // A token bucket of 10/s with a burst of 1 on a manual clock: 4 more calls wait 0.1 s each.
+  ManualLimiterClock clock;
+  client->set_rate_limiter(std::make_shared<TokenBucketRateLimiter>(10, 1, clock));
+  for (int i = 0; i < 5; ++i) {
+    auto echoed = client->Send("ListJobs", []() -> Result<HttpRequest> {
+      HttpRequest request;
+      request.url = "/echo/";
+      return request;
+    });
+    ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  }
+  EXPECT_NEAR(clock.slept(), 0.4, 1e-9);
+}
+
 long PeakRssKib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "awshpc/aws/aws_error.hpp"
 #include "awshpc/aws/credentials.hpp"
 #include "awshpc/aws/endpoints.hpp"
 #include "awshpc/aws/http_client.hpp"
+#include "awshpc/aws/rate_limiter.hpp"
 #include "awshpc/aws/retry_strategy.hpp"
 #include "awshpc/aws/sigv4.hpp"
 
@@ -26,6 +28,9 @@ struct ServiceConfig {
   Protocol protocol = Protocol::kJson;
   bool s3 = false;                // S3 signing rules
   bool unsigned_payload = false;  // S3 over TLS: do not hash bodies
+  // Acquired before every attempt, retries included; may be shared by many clients (the Batch
+  // backend shares one per process). Null: no client-side limit.
+  std::shared_ptr<RateLimiter> rate_limiter = nullptr;
 };
 
 struct CallOptions {
@@ -57,6 +62,11 @@ class AwsClient {
   AwsOutcome<HttpResponse> Call(std::string_view operation,
                                 const std::function<Result<HttpRequest>()>& make_request,
                                 const CallOptions& options = {});
+
+  // Replaces the configured rate limiter (null: none). Set it before calls start.
+  void set_rate_limiter(std::shared_ptr<RateLimiter> limiter) {
+    config_.rate_limiter = std::move(limiter);
+  }
 
   const ServiceConfig& config() const { return config_; }
   SigV4Signer& signer() { return signer_; }

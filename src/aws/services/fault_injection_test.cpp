@@ -18,6 +18,7 @@
 #include "awshpc/aws/curl_http_client.hpp"
 #include "awshpc/aws/protocols/json.hpp"
 #include "awshpc/aws/retry_strategy.hpp"
+#include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/logs.hpp"
 #include "services_test_env.hpp"
 
@@ -57,21 +58,24 @@ class FaultInjectionTest : public ::testing::Test {
 
   std::string proxy_url() const { return "http://127.0.0.1:" + std::to_string(proxy_port_); }
 
-  // A Logs client whose endpoint is the proxy, with kMaxAttempts attempts, its own retry quota
-  // and a sleeper that only counts the retries.
-  logs::LogsClient MakeLogsClient() {
+  // A client of `service` whose endpoint is the proxy, with kMaxAttempts attempts, its own retry
+  // quota and a sleeper that only counts the retries.
+  std::unique_ptr<AwsClient> MakeClient(const std::string& service, Protocol protocol) {
     ServiceConfig config;
-    config.service = "logs";
-    config.signing_name = "logs";
+    config.service = service;
+    config.signing_name = service;
     config.endpoint = Endpoint{proxy_url(), "us-east-1", "test"};
-    config.protocol = Protocol::kJson;
+    config.protocol = protocol;
     RetryConfig retry;
     retry.max_attempts = kMaxAttempts;
     quota_ = std::make_shared<RetryQuota>();
     RetryStrategy strategy(
         retry, nullptr, [this](std::chrono::milliseconds) { ++retries_; }, quota_);
-    return logs::LogsClient(std::make_unique<AwsClient>(
-        std::move(config), http_, &credentials_, SystemClock::Instance(), std::move(strategy)));
+    return std::make_unique<AwsClient>(std::move(config), http_, &credentials_,
+                                       SystemClock::Instance(), std::move(strategy));
+  }
+  logs::LogsClient MakeLogsClient() {
+    return logs::LogsClient(MakeClient("logs", Protocol::kJson));
   }
 
   // GET /__proxy/stats, straight from the proxy.
@@ -187,6 +191,37 @@ TEST_F(FaultInjectionTest, PermanentFailureIsClearAfterConfiguredAttempts) {
   EXPECT_EQ(stats.value("received", -1), kMaxAttempts) << stats.dump();
   EXPECT_EQ(stats.value("forwarded", -1), 0) << stats.dump();
   EXPECT_TRUE(MotoLogGroups("/fault/permanent").empty());
+}
+
+// The exactly-once submitter's setting: with max_attempts = 1 a SubmitJob answered 503 reaches
+// the service once and is not retried; without it the same call is sent kMaxAttempts times, each
+// attempt taking a token from the client's rate limiter.
+TEST_F(FaultInjectionTest, SubmitJobWithOneAttemptIsSentOnce) {
+  StartProxy({"--permanent"});
+  batch::BatchClient batch(MakeClient("batch", Protocol::kRestJson));
+  batch::SubmitJobRequest request;
+  request.job_name = "once";
+  request.job_queue = "q";
+  request.job_definition = "d:1";
+  CallOptions once;
+  once.max_attempts = 1;
+  auto submitted = batch.SubmitJob(request, once);
+  ASSERT_FALSE(submitted.ok());
+  EXPECT_EQ(submitted.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(submitted.status().message().find("batch SubmitJob: HTTP 503"), std::string::npos)
+      << submitted.status().message();
+  EXPECT_EQ(retries_, 0);
+  EXPECT_EQ(ProxyStats().value("received", -1), 1);
+
+  // With the backend's limiter (40/s, burst 1, manual clock) every attempt takes a token: 11
+  // attempts in all, the 10 after the first wait 25 ms each.
+  ManualLimiterClock clock;
+  batch.SetRateLimiter(std::make_shared<TokenBucketRateLimiter>(40, 1, clock));
+  EXPECT_FALSE(batch.SubmitJob(request, once).ok());
+  EXPECT_FALSE(batch.SubmitJob(request).ok());
+  EXPECT_EQ(retries_, kMaxAttempts - 1);
+  EXPECT_EQ(ProxyStats().value("received", -1), 2 + kMaxAttempts);
+  EXPECT_NEAR(clock.slept(), kMaxAttempts * 0.025, 1e-9);
 }
 
 // Only connection resets (a third of the requests): retried, every call succeeds, once each.

@@ -448,6 +448,12 @@ class BatchClient {
   Result<DescribeSchedulingPoliciesResult> DescribeSchedulingPolicies(
       const DescribeSchedulingPoliciesRequest& request);
 
+  // Every call of this client (retries included) first takes a token from `limiter`, which
+  // may be shared by all Batch clients of the process (null: no limit). Set it before calls start.
+  void SetRateLimiter(std::shared_ptr<RateLimiter> limiter) {
+    client_->set_rate_limiter(std::move(limiter));
+  }
+
   AwsClient& client() { return *client_; }
 
  private:
