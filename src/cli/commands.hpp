@@ -16,6 +16,7 @@ struct CommandResult {
 };
 
 void RegisterAppCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterAppGeneratorCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterArchCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterCompletionCommand(CLI::App& root, CommandResult& result);

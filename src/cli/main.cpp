@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   root.set_version_flag("--version", std::string(awshpc::kVersion));
 
   RegisterAppCommands(root, context, result);
+  RegisterAppGeneratorCommands(root, context, result);
   RegisterJobCommands(root, context, result);
   RegisterArchCommands(root, context, result);
   RegisterCostCommands(root, context, result);

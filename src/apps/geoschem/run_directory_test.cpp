@@ -1,0 +1,115 @@
+// File: run_directory_test.cpp
+// Golden run directories: each case renders apps/geos-chem's templates and compares every file
+// with testdata/<case>/. AWSHPC_UPDATE_GOLDEN=1 rewrites them (then review the diff).
+#include "awshpc/apps/geoschem/run_directory.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "awshpc/core/paths.hpp"
+#include "awshpc/spec/loader.hpp"
+#include "awshpc/spec/render.hpp"
+
+namespace awshpc::apps::geoschem {
+namespace {
+
+const std::string kApp = AWSHPC_SOURCE_DIR "/apps/geos-chem";
+const std::string kGolden = AWSHPC_SOURCE_DIR "/src/apps/geoschem/testdata/";
+
+struct GoldenCase {
+  std::string name;
+  std::string variant;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+class RunDirectoryTest : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(RunDirectoryTest, MatchesGoldenFiles) {
+  const GoldenCase& c = GetParam();
+  auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.DiagnosticsText();
+  auto catalog = LoadSimCatalog(kApp);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  auto job = spec::Render(*loaded.spec, spec::RenderRequest{c.variant, c.params, {}, {}, {}, {}});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto run = BuildRunConfig(job->variant, job->parameters, *catalog);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto files = RenderRunDirectory(*run, *catalog, kApp);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  const std::string dir = kGolden + c.name;
+  const char* update = std::getenv("AWSHPC_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    ASSERT_TRUE(MakeDirs(dir).ok());
+    for (const auto& [name, text] : *files) {
+      ASSERT_TRUE(WriteFileAtomically(dir + "/" + name, text).ok());
+    }
+  }
+  std::size_t golden_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    ++golden_files;
+    EXPECT_TRUE(files->count(entry.path().filename().string())) << entry.path();
+  }
+  EXPECT_EQ(golden_files, files->size());
+  for (const auto& [name, text] : *files) {
+    auto golden = ReadFileToString(dir + "/" + name, 1 << 20);
+    ASSERT_TRUE(golden.ok()) << golden.status().ToString();
+    EXPECT_EQ(text, *golden) << c.name << "/" << name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(GeosChem, RunDirectoryTest,
+                         ::testing::Values(GoldenCase{"classic_fullchem_4x5_merra2", "classic", {}},
+                                           GoldenCase{"classic_aerosol_025x03125_NA_geosfp",
+                                                      "classic",
+                                                      {{"simulation", "aerosol"},
+                                                       {"met", "geosfp"},
+                                                       {"resolution", "0.25x0.3125"},
+                                                       {"domain", "NA"},
+                                                       {"levels", "47"},
+                                                       {"frequency", "3h"},
+                                                       {"mode", "instantaneous"},
+                                                       {"collections", "SpeciesConc,StateMet"}}},
+                                           GoldenCase{"gchp_transport_c90_96cores",
+                                                      "gchp",
+                                                      {{"simulation", "TransportTracers"},
+                                                       {"resolution", "C90"},
+                                                       {"cores", "96"},
+                                                       {"nodes", "2"},
+                                                       {"start", "2019-07-01"},
+                                                       {"end", "2019-08-01"},
+                                                       {"frequency", "1mo"}}}),
+                         [](const ::testing::TestParamInfo<GoldenCase>& param_info) {
+                           return param_info.param.name;
+                         });
+
+TEST(WriteRunDirectoryTest, WritesFilesAndRefusesToOverwrite) {
+  auto catalog = LoadSimCatalog(kApp);
+  ASSERT_TRUE(catalog.ok());
+  auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
+  ASSERT_TRUE(loaded.ok());
+  auto job = spec::Render(*loaded.spec, spec::RenderRequest{});
+  ASSERT_TRUE(job.ok());
+  auto run = BuildRunConfig(job->variant, job->parameters, *catalog);
+  ASSERT_TRUE(run.ok());
+  const std::string dir = ::testing::TempDir() + "/geoschem_rundir_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  auto written = WriteRunDirectory(*run, *catalog, kApp, dir, false);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_THAT(*written, ::testing::UnorderedElementsAre("geoschem_config.yml", "HISTORY.rc",
+                                                        "HEMCO_Config.rc"));
+  EXPECT_TRUE(std::filesystem::is_directory(dir + "/OutputDir"));
+  EXPECT_TRUE(std::filesystem::is_directory(dir + "/Restarts"));
+  auto again = WriteRunDirectory(*run, *catalog, kApp, dir, false);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(WriteRunDirectory(*run, *catalog, kApp, dir, true).ok());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace awshpc::apps::geoschem
