@@ -85,6 +85,95 @@ struct DeleteStackRequest {
 };
 struct DeleteStackResult {};
 
+// Change sets: how deploy and diff see what an update would do before doing it.
+struct CreateChangeSetRequest {
+  std::string stack_name;
+  std::string change_set_name;
+  std::string change_set_type;  // CREATE | UPDATE
+  std::string template_body;
+  std::vector<Parameter> parameters;
+  std::vector<std::string> capabilities;
+  std::map<std::string, std::string> tags;
+  std::string description;
+};
+struct CreateChangeSetResult {
+  std::string id;  // the change set's ARN
+  std::string stack_id;
+};
+
+struct DescribeChangeSetRequest {
+  std::string change_set_name;  // name or ARN
+  std::string stack_name;       // required when change_set_name is a name
+  std::string next_token;
+};
+struct ResourceChange {
+  std::string action;  // Add | Modify | Remove | Import | Dynamic
+  std::string logical_resource_id;
+  std::string physical_resource_id;
+  std::string resource_type;
+  std::string replacement;         // True | False | Conditional ("" for Add and Remove)
+  std::vector<std::string> scope;  // Properties, Metadata, Tags, ...
+};
+struct DescribeChangeSetResult {
+  std::string change_set_id;
+  std::string change_set_name;
+  std::string stack_id;
+  std::string stack_name;
+  std::string status;  // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | FAILED | ...
+  std::string status_reason;
+  std::string execution_status;  // UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | ...
+  std::vector<ResourceChange> changes;
+  std::string next_token;
+};
+
+struct ExecuteChangeSetRequest {
+  std::string change_set_name;
+  std::string stack_name;
+};
+struct ExecuteChangeSetResult {};
+
+struct DeleteChangeSetRequest {
+  std::string change_set_name;
+  std::string stack_name;
+};
+struct DeleteChangeSetResult {};
+
+struct DescribeStackResourcesRequest {
+  std::string stack_name;
+};
+struct StackResource {
+  std::string logical_resource_id;
+  std::string physical_resource_id;
+  std::string resource_type;
+  std::string resource_status;
+  std::string resource_status_reason;
+};
+struct DescribeStackResourcesResult {
+  std::vector<StackResource> stack_resources;
+};
+
+struct ValidateTemplateRequest {
+  std::string template_body;
+};
+struct TemplateParameter {
+  std::string parameter_key;
+  std::string default_value;
+  std::string description;
+};
+struct ValidateTemplateResult {
+  std::vector<TemplateParameter> parameters;
+  std::vector<std::string> capabilities;
+  std::string description;
+};
+
+struct GetTemplateRequest {
+  std::string stack_name;
+  std::string template_stage;  // Original | Processed; "" for the service default (Original)
+};
+struct GetTemplateResult {
+  std::string template_body;
+};
+
 class CloudFormationClient {
  public:
   explicit CloudFormationClient(std::unique_ptr<AwsClient> client) : client_(std::move(client)) {}
@@ -95,6 +184,14 @@ class CloudFormationClient {
   Result<DescribeStacksResult> DescribeStacks(const DescribeStacksRequest& request);
   Result<DescribeStackEventsResult> DescribeStackEvents(const DescribeStackEventsRequest& request);
   Result<DeleteStackResult> DeleteStack(const DeleteStackRequest& request);
+  Result<CreateChangeSetResult> CreateChangeSet(const CreateChangeSetRequest& request);
+  Result<DescribeChangeSetResult> DescribeChangeSet(const DescribeChangeSetRequest& request);
+  Result<ExecuteChangeSetResult> ExecuteChangeSet(const ExecuteChangeSetRequest& request);
+  Result<DeleteChangeSetResult> DeleteChangeSet(const DeleteChangeSetRequest& request);
+  Result<DescribeStackResourcesResult> DescribeStackResources(
+      const DescribeStackResourcesRequest& request);
+  Result<ValidateTemplateResult> ValidateTemplate(const ValidateTemplateRequest& request);
+  Result<GetTemplateResult> GetTemplate(const GetTemplateRequest& request);
 
   AwsClient& client() { return *client_; }
 

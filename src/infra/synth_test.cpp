@@ -1,0 +1,238 @@
+// File: synth_test.cpp
+// The synthesised templates: what each stack must hold (IMDSv2, encryption, spot then on-demand
+// queue order, routing tags, ...) and that cfn-lint finds no error in any of them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../aws/test_util.hpp"
+#include "awshpc/aws/process.hpp"
+#include "awshpc/infra/stacks.hpp"
+#include "awshpc/spec/loader.hpp"
+
+namespace awshpc::infra {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+class SynthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto config = LoadPlatformConfig(std::string(AWSHPC_SOURCE_DIR) + "/examples/aws-hpc.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    config_ = *config;
+    auto catalog = arch::Catalog::Builtin();
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    catalog_ = *catalog;
+  }
+
+  Json Compute() {
+    auto t = SynthCompute(config_, *catalog_);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? *t : Json();
+  }
+
+  Result<AppStackInput> Lammps() {
+    spec::LoadResult app =
+        spec::LoadAppSpecFile(std::string(AWSHPC_SOURCE_DIR) + "/apps/lammps/app.yaml");
+    if (!app.spec) return InternalError(app.DiagnosticsText());
+    return AppStackInputFor(config_, *app.spec, *catalog_);
+  }
+
+  PlatformConfig config_;
+  const arch::Catalog* catalog_ = nullptr;
+};
+
+TEST_F(SynthTest, CoreHasNetworkBucketRolesAndLogs) {
+  auto t = SynthCore(config_);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Json& r = (*t)["Resources"];
+  EXPECT_EQ(r["PrivateSubnet1"]["Properties"]["CidrBlock"], "10.20.0.0/18");
+  EXPECT_EQ(r["PrivateSubnet2"]["Properties"]["CidrBlock"], "10.20.64.0/18");
+  EXPECT_EQ(r["PublicSubnet2"]["Properties"]["CidrBlock"], "10.20.192.0/18");
+  EXPECT_TRUE(r.contains("NatGateway"));
+  EXPECT_EQ(r["S3Endpoint"]["Properties"]["VpcEndpointType"], "Gateway");
+  for (const char* endpoint :
+       {"EcrApiEndpoint", "EcrDockerEndpoint", "LogsEndpoint", "StsEndpoint", "BatchEndpoint"}) {
+    EXPECT_EQ(r[endpoint]["Properties"]["VpcEndpointType"], "Interface") << endpoint;
+  }
+  EXPECT_EQ(r["ClusterIngressFromSelf"]["Properties"]["IpProtocol"], "-1");
+  const Json& bucket = r["PlatformBucket"];
+  EXPECT_EQ(bucket["DeletionPolicy"], "Retain");
+  EXPECT_EQ(bucket["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicAcls"], true);
+  EXPECT_TRUE(bucket["Properties"]["BucketEncryption"].is_object());
+  EXPECT_EQ(bucket["Properties"]["LifecycleConfiguration"]["Rules"].size(), 4u);
+  EXPECT_EQ(r["JobLogGroup"]["Properties"]["RetentionInDays"], 30);
+  // The job role reaches only the bucket and the log group.
+  const std::string job_role = r["JobRole"].dump();
+  EXPECT_EQ(job_role.find("\"*\""), std::string::npos) << job_role;
+  for (const char* output :
+       {"PrivateSubnetIds", "ClusterSecurityGroupId", "BucketName", "JobRoleArn",
+        "InstanceProfileArn", "BatchServiceRoleArn", "LogGroupName"}) {
+    EXPECT_TRUE((*t)["Outputs"].contains(output)) << output;
+  }
+
+  config_.network.nat_gateway = false;
+  config_.network.interface_endpoints = false;
+  config_.network.availability_zones = 3;
+  t = SynthCore(config_);
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE((*t)["Resources"].contains("NatGateway"));
+  EXPECT_FALSE((*t)["Resources"].contains("LogsEndpoint"));
+  EXPECT_EQ((*t)["Resources"]["PublicSubnet3"]["Properties"]["CidrBlock"], "10.20.160.0/19");
+}
+
+TEST_F(SynthTest, ComputeEnvironmentsQueuesAndTagsPerFamily) {
+  const Json t = Compute();
+  const Json& r = t["Resources"];
+  const Json& spot = r["ComputeEnvironmentX8664AmdSpot"]["Properties"];
+  EXPECT_EQ(spot["ComputeResources"]["Type"], "SPOT");
+  EXPECT_EQ(spot["ComputeResources"]["AllocationStrategy"], "SPOT_PRICE_CAPACITY_OPTIMIZED");
+  EXPECT_EQ(spot["ComputeResources"]["InstanceTypes"],
+            Json::array({"c7a", "m7a", "r7a", "c6a", "m6a", "r6a"}));
+  EXPECT_EQ(spot["ComputeResources"]["MaxvCpus"], 512);
+  EXPECT_EQ(spot["Tags"]["aws-hpc:arch-family"], "x86_64-amd");
+  EXPECT_EQ(spot["Tags"]["aws-hpc:purchase"], "spot");
+  const Json& ondemand = r["ComputeEnvironmentX8664AmdOndemand"]["Properties"];
+  EXPECT_EQ(ondemand["ComputeResources"]["Type"], "EC2");
+  EXPECT_EQ(ondemand["ComputeResources"]["AllocationStrategy"], "BEST_FIT_PROGRESSIVE");
+  // Graviton: the catalog's graviton3 then graviton4 c/m/r families.
+  EXPECT_EQ(
+      r["ComputeEnvironmentArm64GravitonSpot"]["Properties"]["ComputeResources"]["InstanceTypes"],
+      Json::array({"c7g", "c7gd", "c7gn", "m7g", "m7gd", "r7g", "r7gd", "c8g", "m8g", "r8g"}));
+  EXPECT_EQ(r["ComputeEnvironmentGpuSpot"]["Properties"]["ComputeResources"]["Ec2Configuration"][0]
+             ["ImageType"],
+            "ECS_AL2_NVIDIA");
+  // IMDSv2 and encrypted gp3 in every launch template.
+  const Json& lt = r["LaunchTemplateX8664Amd"]["Properties"]["LaunchTemplateData"];
+  EXPECT_EQ(lt["MetadataOptions"]["HttpTokens"], "required");
+  EXPECT_EQ(lt["BlockDeviceMappings"][0]["Ebs"]["Encrypted"], true);
+  EXPECT_EQ(lt["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"], 100);
+  // The spot queue tries spot first, then on-demand; the on-demand queue only on-demand.
+  const Json& queue = r["JobQueueX8664AmdSpot"]["Properties"];
+  EXPECT_EQ(queue["JobQueueName"], "hpc-x86_64-amd-spot");
+  ASSERT_EQ(queue["ComputeEnvironmentOrder"].size(), 2u);
+  EXPECT_EQ(queue["ComputeEnvironmentOrder"][0]["ComputeEnvironment"]["Ref"],
+            "ComputeEnvironmentX8664AmdSpot");
+  EXPECT_EQ(queue["ComputeEnvironmentOrder"][1]["ComputeEnvironment"]["Ref"],
+            "ComputeEnvironmentX8664AmdOndemand");
+  EXPECT_EQ(queue["Tags"]["aws-hpc:arch-family"], "x86_64-amd");
+  EXPECT_EQ(queue["Tags"]["aws-hpc:purchase"], "spot");
+  EXPECT_EQ(queue["SchedulingPolicyArn"]["Ref"], "FairShare");
+  EXPECT_EQ(r["JobQueueGpuOndemand"]["Properties"]["ComputeEnvironmentOrder"].size(), 1u);
+  EXPECT_EQ(r["ClusterPlacementGroup"]["Properties"]["Strategy"], "cluster");
+  EXPECT_TRUE(t["Outputs"].contains("QueueX8664AmdSpotArn"));
+  EXPECT_EQ(t["Outputs"]["QueueArm64GravitonOndemandName"]["Value"], "hpc-arm64-graviton-ondemand");
+  EXPECT_EQ(r.size(), 1u + 1u + 3u * 5u);  // placement group, policy, 3 x (LT, 2 CE, 2 queues)
+}
+
+TEST_F(SynthTest, EfaMovesTheSecurityGroupIntoTheLaunchTemplate) {
+  config_.compute.efa = true;
+  config_.compute.families.resize(1);
+  config_.compute.families[0].instance_types = {"hpc7a.96xlarge"};
+  const Json t = Compute();
+  const Json& lt = t["Resources"]["LaunchTemplateX8664Amd"]["Properties"]["LaunchTemplateData"];
+  EXPECT_EQ(lt["NetworkInterfaces"][0]["InterfaceType"], "efa");
+  EXPECT_FALSE(
+      t["Resources"]["ComputeEnvironmentX8664AmdSpot"]["Properties"]["ComputeResources"].contains(
+          "SecurityGroupIds"));
+}
+
+TEST_F(SynthTest, InstanceTypesMustMatchTheFamily) {
+  FamilyConfig family{"arm64-graviton", 16, {}, {"c7a"}};
+  auto types = InstanceTypesFor(family, *catalog_);
+  ASSERT_FALSE(types.ok());
+  EXPECT_NE(
+      types.status().message().find(
+          "compute.families.arm64-graviton.instance_types: c7a is zen4 (x86_64), not aarch64"),
+      std::string::npos)
+      << types.status().message();
+  family = FamilyConfig{"x86_64-intel", 16, {"zen4"}, {}};
+  types = InstanceTypesFor(family, *catalog_);
+  ASSERT_FALSE(types.ok());
+  EXPECT_NE(types.status().message().find("zen4 (AuthenticAMD) is not in family x86_64-intel"),
+            std::string::npos)
+      << types.status().message();
+  // GPU: only x86 hosts (g5g is Graviton).
+  family = FamilyConfig{"gpu", 16, {"cuda"}, {}};
+  types = InstanceTypesFor(family, *catalog_);
+  ASSERT_TRUE(types.ok()) << types.status().ToString();
+  EXPECT_EQ(std::find(types->begin(), types->end(), "g5g"), types->end());
+  EXPECT_NE(std::find(types->begin(), types->end(), "p5"), types->end());
+}
+
+TEST_F(SynthTest, StorageAndApp) {
+  auto storage = SynthStorage(config_);
+  ASSERT_TRUE(storage.ok()) << storage.status().ToString();
+  const Json& r = (*storage)["Resources"];
+  EXPECT_EQ(r["LustreFileSystem"]["Properties"]["LustreConfiguration"]["ImportPath"]["Fn::Sub"],
+            "s3://${BucketName}");
+  EXPECT_TRUE(r.contains("SharedMountTarget2"));
+  config_.storage.fsx.deployment = "PERSISTENT_2";
+  storage = SynthStorage(config_);
+  ASSERT_TRUE(storage.ok());
+  EXPECT_TRUE((*storage)["Resources"].contains("LustreBucketLink"));
+  config_.storage.fsx.enabled = false;
+  config_.storage.efs = false;
+  EXPECT_EQ(SynthStorage(config_).status().code(), StatusCode::kInvalidArgument);
+
+  auto lammps = Lammps();
+  ASSERT_TRUE(lammps.ok()) << lammps.status().ToString();
+  // lammps runs on x86_64 and arm64: the CPU families, not the GPU one.
+  EXPECT_EQ(lammps->families, (std::vector<std::string>{"x86_64-amd", "arm64-graviton"}));
+  auto app = SynthApp(config_, *lammps);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  const Json& job = (*app)["Resources"]["JobDefinitionX8664Amd"]["Properties"];
+  EXPECT_EQ(job["JobDefinitionName"], "hpc-lammps-x86_64-amd");
+  EXPECT_TRUE(job["RetryStrategy"].contains("Attempts"));
+  EXPECT_EQ(job["RetryStrategy"]["EvaluateOnExit"][0]["OnStatusReason"], "Host EC2*");
+  EXPECT_EQ((*app)["Resources"]["Repository"]["Properties"]["RepositoryName"], "hpc/lammps");
+}
+
+// cfn-lint on every stack of the example config, and of a minimal one; no errors allowed.
+TEST_F(SynthTest, CfnLintFindsNoErrors) {
+  ASSERT_TRUE(aws::testing::HaveProgram("cfn-lint"))
+      << "cfn-lint is missing: install it (Debian: pip install cfn-lint, or python3-cfn-lint)";
+  aws::testing::TempDir dir;
+  std::vector<std::string> files;
+  auto lammps = Lammps();
+  ASSERT_TRUE(lammps.ok()) << lammps.status().ToString();
+  const auto add = [&](const std::string& name, const Result<Json>& t) {
+    ASSERT_TRUE(t.ok()) << name << ": " << t.status().ToString();
+    files.push_back(dir.Write(name + ".json", t->dump(2)));
+  };
+  add("core", SynthCore(config_));
+  add("compute", SynthCompute(config_, *catalog_));
+  add("storage", SynthStorage(config_));
+  add("app-lammps", SynthApp(config_, *lammps));
+  PlatformConfig other = config_;
+  other.compute.efa = true;
+  other.compute.spot = false;
+  other.compute.fair_share = false;
+  other.compute.placement_group = false;
+  other.compute.families.resize(1);
+  other.compute.families[0].instance_types = {"hpc7a.96xlarge", "c7a.48xlarge"};
+  other.network.nat_gateway = false;
+  other.network.availability_zones = 3;
+  other.storage.fsx.deployment = "PERSISTENT_2";
+  other.storage.bucket.retain = false;
+  add("compute-efa", SynthCompute(other, *catalog_));
+  add("core-3az", SynthCore(other));
+  add("storage-persistent", SynthStorage(other));
+
+  // W3687 (ports ignored with protocol -1) is the one accepted warning: the cluster group's
+  // all-traffic rules carry FromPort/ToPort -1, which AWS ignores and moto requires
+  // (docs/deploy.md, "moto workarounds").
+  std::vector<std::string> argv = {"cfn-lint",        "--format", "parseable",
+                                   "--ignore-checks", "W3687",    "--"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  auto run = aws::RunProcess(argv, std::chrono::minutes(5));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
+  EXPECT_EQ(run->exit_code & 2, 0) << run->out << run->err;
+  EXPECT_EQ(run->exit_code & 4, 0) << "warnings:\n" << run->out;
+}
+
+}  // namespace
+}  // namespace awshpc::infra
