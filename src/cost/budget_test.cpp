@@ -55,7 +55,7 @@ TEST_F(BudgetTest, RefusesWithTheNumbersAndTheOverrideAdmits) {
   RunJob(Request("climate"), 36000);
   // A queued job commits its estimate: the mean of the 3 past runs (1 h, 10 h, 10 h) is 7 h.
   ASSERT_TRUE(store_->Create(Request("climate"), sched::JobState::kRunnable, "queued").ok());
-  ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("1"), {50, 80, 100}, {}, 0}).ok());
+  ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("1"), {50, 80, 100}, {}, 0, ""}).ok());
 
   auto status = ComputeBudgetStatus(*db_, *store_, db_->FindBudget("climate")->value(), "us-east-1",
                                     clock_.NowMillis());
@@ -100,7 +100,7 @@ TEST_F(BudgetTest, RefusesWithTheNumbersAndTheOverrideAdmits) {
 TEST_F(BudgetTest, HookReceivesTheEventOnStdin) {
   const std::string out = dir_ + "/hook-out.json";
   ASSERT_TRUE(
-      db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"tee", out}, 0}).ok());
+      db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"tee", out}, 0, ""}).ok());
   RunJob(Request("climate"), 3600);
   auto check = Check(Request("climate"), true);
   ASSERT_TRUE(check.ok()) << check.status().ToString();
@@ -113,7 +113,7 @@ TEST_F(BudgetTest, HookReceivesTheEventOnStdin) {
 }
 
 TEST_F(BudgetTest, AFailingHookIsReportedNotFatal) {
-  ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"false"}, 0}).ok());
+  ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"false"}, 0, ""}).ok());
   RunJob(Request("climate"), 3600);
   auto check = Check(Request("climate"), true);
   ASSERT_TRUE(check.ok());

@@ -59,6 +59,10 @@ CREATE TABLE cost_alerts (
   PRIMARY KEY (project, month, percent)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 2: budgets mirrored into AWS Budgets (account and subscribers as JSON).
+    R"sql(
+ALTER TABLE cost_budgets ADD COLUMN aws_mirror TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -302,21 +306,23 @@ Result<PriceRow> CostDb::Price(const std::string& instance_type, const std::stri
 Status CostDb::SetBudget(const Budget& budget) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_->Prepare("INSERT INTO cost_budgets (project, monthly_micros, "
-                                "alert_percents, hook_argv, updated_at) VALUES (?1, ?2, ?3, ?4, "
-                                "?5) ON CONFLICT (project) DO UPDATE SET monthly_micros = ?2, "
-                                "alert_percents = ?3, hook_argv = ?4, updated_at = ?5"));
+                                "alert_percents, hook_argv, updated_at, aws_mirror) VALUES (?1, "
+                                "?2, ?3, ?4, ?5, ?6) ON CONFLICT (project) DO UPDATE SET "
+                                "monthly_micros = ?2, alert_percents = ?3, hook_argv = ?4, "
+                                "updated_at = ?5, aws_mirror = ?6"));
   return stmt.Bind(1, budget.project)
       .Bind(2, budget.monthly.micros())
       .Bind(3, nlohmann::json(budget.alert_percents).dump())
       .Bind(4, JsonArray(budget.hook_argv))
       .Bind(5, clock_.NowMillis())
+      .Bind(6, budget.aws_mirror)
       .Run();
 }
 
 Result<std::vector<Budget>> CostDb::Budgets() {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_->Prepare("SELECT project, monthly_micros, alert_percents, hook_argv, "
-                                "updated_at FROM cost_budgets ORDER BY project"));
+                                "updated_at, aws_mirror FROM cost_budgets ORDER BY project"));
   std::vector<Budget> budgets;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -332,6 +338,7 @@ Result<std::vector<Budget>> CostDb::Budgets() {
     budget.alert_percents = percents.get<std::vector<int>>();
     budget.hook_argv = argv.get<std::vector<std::string>>();
     budget.updated_at = stmt.Int64(4);
+    budget.aws_mirror = stmt.Text(5);
     budgets.push_back(std::move(budget));
   }
   return budgets;

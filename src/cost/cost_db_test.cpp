@@ -103,9 +103,10 @@ TEST_F(CostDbTest, PriceFilters) {
 }
 
 TEST_F(CostDbTest, BudgetsAndAlertsOncePerMonth) {
-  Budget budget{"climate", *Money::Parse("500"), {50, 80, 100}, {"notify", "--urgent"}, 0};
+  Budget budget{"climate", *Money::Parse("500"), {50, 80, 100}, {"notify", "--urgent"}, 0, ""};
   ASSERT_TRUE(db_->SetBudget(budget).ok());
   budget.monthly = *Money::Parse("750.25");
+  budget.aws_mirror = R"({"account_id":"123456789012","subscribers":[]})";
   ASSERT_TRUE(db_->SetBudget(budget).ok());
   auto budgets = db_->Budgets();
   ASSERT_TRUE(budgets.ok());
@@ -113,6 +114,7 @@ TEST_F(CostDbTest, BudgetsAndAlertsOncePerMonth) {
   EXPECT_EQ(budgets->front().monthly.ToDecimalString(), "750.250000");
   EXPECT_EQ(budgets->front().hook_argv, (std::vector<std::string>{"notify", "--urgent"}));
   EXPECT_EQ(budgets->front().updated_at, testing::kMidNovember);
+  EXPECT_EQ(budgets->front().aws_mirror, budget.aws_mirror);
 
   EXPECT_TRUE(*db_->RecordAlert("climate", "2026-11", 50));
   EXPECT_FALSE(*db_->RecordAlert("climate", "2026-11", 50));

@@ -114,10 +114,9 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
     const std::vector<PerfRecord> chosen = RecordsForInstance(records, row.instance.type);
     input.runtime = ResolveRuntime(chosen, options, request, input.vcpus_per_node);
     if (!options.runtime_seconds && !chosen.empty() && !chosen.front().instance_type.empty()) {
-      input.runtime.basis =
-          chosen.size() == 1
-              ? fmt::format("{} on {}", chosen.front().source, chosen.front().instance_type)
-              : fmt::format("{} published runs", chosen.size());
+      input.runtime.basis = chosen.size() == 1 ? fmt::format("{} on {}", chosen.front().source,
+                                                             chosen.front().instance_type)
+                                               : fmt::format("{} published runs", chosen.size());
     }
     input.spot = options.spot;
     input.spot_options = options.spot_options;

@@ -37,6 +37,8 @@ struct Budget {
   std::vector<int> alert_percents;     // ascending, e.g. 50, 80, 100
   std::vector<std::string> hook_argv;  // run for each alert with the event on stdin; may be empty
   UnixMillis updated_at = 0;
+  // Where the budget is mirrored in AWS Budgets (MirrorTarget::ToJson); empty: not mirrored.
+  std::string aws_mirror;
 
   friend bool operator==(const Budget&, const Budget&) = default;
 };

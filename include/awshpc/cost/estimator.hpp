@@ -21,7 +21,7 @@ struct PerfRecord {
   int vcpus = 1;
   int nodes = 1;
   double wall_seconds = 0;
-  std::string source;  // "j-4x7kq2mz", "Zhuang et al. 2019 (c5.4xlarge)"
+  std::string source;              // "j-4x7kq2mz", "Zhuang et al. 2019 (c5.4xlarge)"
   std::string instance_type = {};  // where a published run was measured; "" for local runs
 };
 
