@@ -35,7 +35,11 @@ AwsClient::AwsClient(ServiceConfig config, HttpClient& http, CredentialsProvider
       signer_({config_.signing_name, config_.endpoint.signing_region, config_.s3,
                config_.unsigned_payload},
               clock),
-      retry_(std::move(retry)) {}
+      retry_(std::move(retry)) {
+  if (retry_.config().mode == RetryMode::kAdaptive) {
+    adaptive_ = std::make_shared<AdaptiveRateLimiter>();
+  }
+}
 
 AwsError AwsClient::ParseError(std::string_view operation, const HttpResponse& response) const {
   switch (config_.protocol) {
@@ -82,8 +86,10 @@ AwsOutcome<HttpResponse> AwsClient::SendAttempt(const Invocation& call, int atte
   SetHeader(request.headers, "amz-sdk-request",
             fmt::format("attempt={}; max={}", attempt, call.max_attempts));
   // Waiting for the limiter comes before signing, so a long wait cannot age the signature.
+  // The configured limit first, then the adaptive mode's: a request waits for both.
   RateLimiter* limiter = config_.rate_limiter.get();
   if (limiter != nullptr) limiter->Acquire();
+  if (adaptive_) adaptive_->Acquire();
   if (!anonymous) {
     Result<Credentials> credentials =
         call.options.credentials != nullptr ? Result<Credentials>(*call.options.credentials)
@@ -95,16 +101,20 @@ AwsOutcome<HttpResponse> AwsClient::SendAttempt(const Invocation& call, int atte
     if (!signed_parts.ok()) return LocalError(config_, operation, signed_parts.status());
   }
   Result<HttpResponse> response = http_.Send(request);
+  const auto report = [&](bool throttled) {
+    if (limiter != nullptr) limiter->OnResponse(throttled);
+    if (adaptive_) adaptive_->OnResponse(throttled);
+  };
   if (!response.ok()) {
-    if (limiter != nullptr) limiter->OnResponse(false);
+    report(false);  // a transport failure is not the service asking to slow down
     return TransportError(config_.service, operation, response.status());
   }
   if (response->status >= 200 && response->status < 300) {
-    if (limiter != nullptr) limiter->OnResponse(false);
+    report(false);
     return *std::move(response);
   }
   AwsError error = ParseError(operation, *response);
-  if (limiter != nullptr) limiter->OnResponse(error.throttling);
+  report(error.throttling);
   // A wrong local clock is fixed by learning the server's time; one more try is then worth it.
   if (!anonymous && signer_.AdjustClockSkew(error.code, *response)) error.retryable = true;
   return error;

@@ -30,10 +30,11 @@ class AwsClientTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { server_.reset(); }
 
-  std::unique_ptr<AwsClient> Client(ServiceConfig config) {
+  std::unique_ptr<AwsClient> Client(ServiceConfig config, RetryConfig retry_config = {}) {
     config.endpoint = Endpoint{"http://127.0.0.1:" + std::to_string(port_), "us-east-1", "test"};
     RetryStrategy retry(
-        {}, [] { return 0.5; }, [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
+        retry_config, [] { return 0.5; },
+        [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
         std::make_shared<RetryQuota>());
     return std::make_unique<AwsClient>(config, http, &credentials, SystemClock::Instance(), retry);
   }
@@ -174,6 +175,26 @@ TEST_F(AwsClientTest, RateLimiterIsAcquiredBeforeEveryAttempt) {
     ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
   }
   EXPECT_NEAR(clock.slept(), 0.4, 1e-9);
+}
+
+// AWS_RETRY_MODE=adaptive: the client has an adaptive limiter; a throttling answer switches it
+// on, and the retry then waits for a token (on a manual clock here, so nothing really sleeps).
+TEST_F(AwsClientTest, AdaptiveModeSlowsDownAfterThrottling) {
+  EXPECT_EQ(Client({"batch", "batch", {}, Protocol::kJson})->adaptive_limiter(), nullptr);
+  RetryConfig adaptive;
+  adaptive.mode = RetryMode::kAdaptive;
+  auto client = Client({"batch", "batch", {}, Protocol::kJson}, adaptive);
+  ASSERT_NE(client->adaptive_limiter(), nullptr);
+  ManualLimiterClock clock;
+  auto limiter = std::make_shared<AdaptiveRateLimiter>(clock);
+  client->set_adaptive_limiter(limiter);
+  auto response =
+      client->Send("SubmitJob", JsonPost("/flaky/adaptive/1/429/TooManyRequestsException/"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_TRUE(limiter->enabled());
+  // Nothing was measured before the throttle, so the rate fell to the minimum, 0.5/s: the retry
+  // waited 2 s for its token.
+  EXPECT_NEAR(clock.slept(), 2.0, 1e-9);
 }
 
 long PeakRssKib() {

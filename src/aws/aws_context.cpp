@@ -56,8 +56,17 @@ Result<std::unique_ptr<AwsClient>> AwsContext::MakeClient(const ServiceInfo& ser
   config.s3 = s3;
   // Unsigned payloads only where TLS protects the body in transit.
   config.unsigned_payload = s3 && config.endpoint.url.starts_with("https://");
-  return std::make_unique<AwsClient>(std::move(config), *http_, credentials_.get(), *options_.clock,
-                                     RetryStrategy(retry_config_));
+  auto client = std::make_unique<AwsClient>(std::move(config), *http_, credentials_.get(),
+                                            *options_.clock, RetryStrategy(retry_config_));
+  if (retry_config_.mode == RetryMode::kAdaptive) {
+    // Throttling is per account and service, so what one client learned applies to the others.
+    std::lock_guard lock(adaptive_mutex_);
+    std::shared_ptr<AdaptiveRateLimiter>& shared =
+        adaptive_limiters_[std::string(service.endpoint_prefix)];
+    if (!shared) shared = std::make_shared<AdaptiveRateLimiter>();
+    client->set_adaptive_limiter(shared);
+  }
+  return client;
 }
 
 }  // namespace awshpc::aws

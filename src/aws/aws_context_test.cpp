@@ -92,5 +92,40 @@ TEST(AwsContextConfigTest, MissingRegionFailsOnlyWhenAClientIsMade) {
   EXPECT_EQ(AwsContext::Create(options).status().code(), StatusCode::kInvalidArgument);
 }
 
+// AWS_RETRY_MODE=adaptive gives every client a limiter, one per service shared by its clients;
+// the standard mode gives none.
+TEST(AwsContextConfigTest, AdaptiveModeSharesOneLimiterPerService) {
+  testing::TempDir dir;
+  MapEnvironment env({{"AWS_CONFIG_FILE", dir.path() + "/config"},
+                      {"AWS_SHARED_CREDENTIALS_FILE", dir.path() + "/credentials"},
+                      {"AWS_EC2_METADATA_DISABLED", "true"},
+                      {"AWS_REGION", "us-east-1"},
+                      {"AWS_RETRY_MODE", "adaptive"}});
+  AwsContextOptions options;
+  options.env = &env;
+  auto context = AwsContext::Create(options);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  auto first = (*context)->MakeClient(kSts, Protocol::kQuery);
+  auto second = (*context)->MakeClient(kSts, Protocol::kQuery);
+  auto other =
+      (*context)->MakeClient(ServiceInfo{"CloudWatch Logs", "logs", "logs"}, Protocol::kJson);
+  ASSERT_TRUE(first.ok() && second.ok() && other.ok());
+  ASSERT_NE((*first)->adaptive_limiter(), nullptr);
+  EXPECT_EQ((*first)->adaptive_limiter(), (*second)->adaptive_limiter());
+  ASSERT_NE((*other)->adaptive_limiter(), nullptr);
+  EXPECT_NE((*first)->adaptive_limiter(), (*other)->adaptive_limiter());
+
+  MapEnvironment standard({{"AWS_CONFIG_FILE", dir.path() + "/config"},
+                           {"AWS_SHARED_CREDENTIALS_FILE", dir.path() + "/credentials"},
+                           {"AWS_EC2_METADATA_DISABLED", "true"},
+                           {"AWS_REGION", "us-east-1"}});
+  options.env = &standard;
+  context = AwsContext::Create(options);
+  ASSERT_TRUE(context.ok());
+  auto plain = (*context)->MakeClient(kSts, Protocol::kQuery);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)->adaptive_limiter(), nullptr);
+}
+
 }  // namespace
 }  // namespace awshpc::aws

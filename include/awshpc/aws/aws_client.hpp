@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "awshpc/aws/adaptive_rate_limiter.hpp"
 #include "awshpc/aws/aws_error.hpp"
 #include "awshpc/aws/credentials.hpp"
 #include "awshpc/aws/endpoints.hpp"
@@ -45,7 +46,8 @@ struct CallOptions {
 class AwsClient {
  public:
   // `http` and `credentials` must outlive the client. `credentials` may be null for clients that
-  // only make anonymous calls.
+  // only make anonymous calls. With the adaptive retry mode the client gets its own
+  // AdaptiveRateLimiter (AwsContext shares one per service instead).
   AwsClient(ServiceConfig config, HttpClient& http, CredentialsProvider* credentials,
             const Clock& clock = SystemClock::Instance(), RetryStrategy retry = RetryStrategy());
 
@@ -68,6 +70,13 @@ class AwsClient {
     config_.rate_limiter = std::move(limiter);
   }
 
+  // The adaptive retry mode's limiter (null in the other modes); may be shared between clients
+  // of one service. Set it before calls start.
+  void set_adaptive_limiter(std::shared_ptr<AdaptiveRateLimiter> limiter) {
+    adaptive_ = std::move(limiter);
+  }
+  AdaptiveRateLimiter* adaptive_limiter() const { return adaptive_.get(); }
+
   const ServiceConfig& config() const { return config_; }
   SigV4Signer& signer() { return signer_; }
 
@@ -88,6 +97,7 @@ class AwsClient {
   CredentialsProvider* credentials_;
   SigV4Signer signer_;
   RetryStrategy retry_;
+  std::shared_ptr<AdaptiveRateLimiter> adaptive_;
 };
 
 }  // namespace awshpc::aws

@@ -4,7 +4,9 @@
 // init/shutdown ritual: destroying the context releases everything.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "awshpc/aws/aws_client.hpp"
@@ -36,7 +38,8 @@ class AwsContext {
   // --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then IMDS (asked once).
   Result<RegionResolution> Region();
 
-  // A client for `service` in the context's region, endpoint resolved as in endpoints.hpp.
+  // A client for `service` in the context's region, endpoint resolved as in endpoints.hpp. With
+  // the adaptive retry mode all clients of one service share one AdaptiveRateLimiter.
   Result<std::unique_ptr<AwsClient>> MakeClient(const ServiceInfo& service, Protocol protocol,
                                                 bool s3 = false);
 
@@ -57,6 +60,8 @@ class AwsContext {
   std::unique_ptr<Ec2MetadataClient> imds_;
   std::unique_ptr<CredentialsProvider> credentials_;
   std::optional<Result<RegionResolution>> region_;
+  std::mutex adaptive_mutex_;
+  std::map<std::string, std::shared_ptr<AdaptiveRateLimiter>> adaptive_limiters_;  // by service
 };
 
 }  // namespace awshpc::aws

@@ -27,7 +27,8 @@ struct RetryConfig {
 
   // AWS_RETRY_MODE (legacy | standard | adaptive) and AWS_MAX_ATTEMPTS, falling back to the
   // profile's retry_mode / max_attempts (pass "" when there is none). Legacy defaults to 5
-  // attempts as in botocore; adaptive behaves as standard (no client-side rate limiter yet).
+  // attempts as in botocore; adaptive retries as standard and adds AwsClient's
+  // AdaptiveRateLimiter (adaptive_rate_limiter.hpp).
   static Result<RetryConfig> Resolve(const Environment& env, std::string_view profile_mode = "",
                                      std::string_view profile_max_attempts = "");
 };
