@@ -54,6 +54,8 @@ bool IsAllowedTransition(JobState from, JobState to) {
   if (to == JobState::kRunnable && (from == JobState::kStarting || from == JobState::kRunning)) {
     return true;
   }
+  // AWS Batch evaluates a submitted job, then holds it PENDING on its dependencies.
+  if (from == JobState::kSubmitted && to == JobState::kPending) return true;
   // Otherwise only forward; states may be skipped (a local job goes SUBMITTED -> RUNNABLE
   // -> STARTING -> RUNNING, a held Batch job PENDING -> RUNNABLE).
   return static_cast<int>(to) > static_cast<int>(from);

@@ -22,6 +22,10 @@ TEST(JobStateTest, TransitionsFollowTheStateMachine) {
   EXPECT_TRUE(IsAllowedTransition(JobState::kRunning, JobState::kSucceeded));
   EXPECT_TRUE(IsAllowedTransition(JobState::kRunnable, JobState::kCancelled));
   EXPECT_TRUE(IsAllowedTransition(JobState::kRunning, JobState::kRunnable));  // retry
+  // Batch's own order: SUBMITTED, then PENDING on dependencies, then RUNNABLE.
+  EXPECT_TRUE(IsAllowedTransition(JobState::kSubmitted, JobState::kPending));
+  EXPECT_TRUE(IsAllowedTransition(JobState::kPending, JobState::kRunnable));
+  EXPECT_FALSE(IsAllowedTransition(JobState::kRunnable, JobState::kPending));
   EXPECT_FALSE(IsAllowedTransition(JobState::kRunning, JobState::kStarting));
   EXPECT_FALSE(IsAllowedTransition(JobState::kSucceeded, JobState::kFailed));
   EXPECT_FALSE(IsAllowedTransition(JobState::kCancelled, JobState::kRunning));

@@ -6,7 +6,7 @@
 #include <span>
 
 #include "awshpc/core/status.hpp"
-#include "sqlite_db.hpp"
+#include "awshpc/store/sqlite_db.hpp"
 
 namespace awshpc::store {
 

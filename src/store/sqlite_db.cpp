@@ -1,5 +1,5 @@
 // File: sqlite_db.cpp
-#include "sqlite_db.hpp"
+#include "awshpc/store/sqlite_db.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -19,7 +19,7 @@
 #include "awshpc/core/units.hpp"
 #include "job_json.hpp"
 #include "migrations.hpp"
-#include "sqlite_db.hpp"
+#include "awshpc/store/sqlite_db.hpp"
 #include "sqlite_job_store_internal.hpp"
 
 namespace awshpc::store {

@@ -38,8 +38,9 @@ std::string_view JobStateName(JobState state);
 // Accepts any case: "running", "RUNNING".
 Result<JobState> ParseJobState(std::string_view text);
 bool IsTerminal(JobState state);
-// The state machine: forward along PENDING..RUNNING, to a terminal state from any live state,
-// RUNNING/STARTING back to RUNNABLE (a retry), never out of a terminal state.
+// The state machine: forward along PENDING..RUNNING (and SUBMITTED -> PENDING, Batch's order), to a
+// terminal state from any live state, RUNNING/STARTING back to RUNNABLE (a retry), never out of a
+// terminal state.
 bool IsAllowedTransition(JobState from, JobState to);
 
 // What a job asks of the machine(s) it runs on.

@@ -1,7 +1,8 @@
-// File: sqlite_db.hpp
-// A thin RAII layer over one SQLite connection (private to the store): errors as Status naming
-// the file, a per-connection cache of prepared statements, and BEGIN IMMEDIATE transactions that
-// wait out other processes.
+// File: awshpc/store/sqlite_db.hpp
+// A thin RAII layer over one SQLite connection: errors as Status naming the file, a
+// per-connection cache of prepared statements, and BEGIN IMMEDIATE transactions that wait out
+// other processes. The job store uses it, and so do modules that keep their own tables in the
+// job store's file (the Batch backend).
 #pragma once
 
 #include <sqlite3.h>
