@@ -22,5 +22,8 @@ void RegisterArchCommands(CLI::App& root, CliContext& context, CommandResult& re
 void RegisterCompletionCommand(CLI::App& root, CommandResult& result);
 void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterAwsCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterContainerCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterInfraCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& result);
 
 }  // namespace awshpc::cli

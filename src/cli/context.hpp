@@ -14,7 +14,17 @@
 #include "awshpc/store/job_store.hpp"
 #include "output.hpp"
 
+namespace awshpc::batch {
+class BatchBackend;
+}
+namespace awshpc::aws {
+class AwsContext;
+}
+
 namespace awshpc::cli {
+
+// AWS context, Batch client, records and backend, opened together on first use.
+struct BatchSession;
 
 // Documented in docs/cli.md; scripts rely on them.
 enum ExitCode : int {
@@ -32,6 +42,10 @@ int ExitCodeFor(const Status& status);
 
 class CliContext {
  public:
+  CliContext();
+  ~CliContext();
+  CliContext(const CliContext&) = delete;
+  CliContext& operator=(const CliContext&) = delete;
   std::string output_flag = "table";  // bound to --output, already checked by the parser
   OutputFormat Format() const {
     return ParseOutputFormat(output_flag).value_or(OutputFormat::kTable);
@@ -40,6 +54,9 @@ class CliContext {
   Result<std::string> Home();
   Result<store::JobStore*> Store();
   Result<backend::LocalBackend*> Local();
+  // The AWS Batch backend (batch_context.cpp); opens the AWS context on first use.
+  Result<batch::BatchBackend*> Batch();
+  Result<aws::AwsContext*> Aws();
   // Apps from $AWS_HPC_APPS_PATH, $AWS_HPC_HOME/apps, the install's share/aws-hpc/apps and the
   // source tree's apps/, in that order (the first definition of a name wins).
   const spec::AppCatalog& Catalog();
@@ -50,6 +67,7 @@ class CliContext {
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<backend::LocalBackend> local_;
   std::optional<spec::AppCatalog> catalog_;
+  std::unique_ptr<BatchSession> batch_;
 };
 
 // The directory holding the running aws-hpc binary.

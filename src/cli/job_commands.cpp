@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "awshpc/aws/aws_context.hpp"
+#include "awshpc/aws/services/logs.hpp"
+#include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -37,7 +40,41 @@ struct SubmitOptions {
   std::string timeout;
   bool quiet = false;
   bool over_budget = false;
+  // --backend batch
+  std::string arch;
+  std::string purchase = "auto";
+  std::string queue;
+  std::int64_t array_size = 0;
+  std::vector<std::string> depends_on;
+  std::vector<int> retry_on_exit_codes;
+  bool no_retry_on_spot = false;
 };
+
+bool IsBatch(const Job& job) { return job.request.backend == batch::kBackendName; }
+
+// Brings a Batch job up to date before it is shown; local jobs need nothing.
+Status SyncIfBatch(CliContext& context, const Job& job) {
+  if (!IsBatch(job) || sched::IsTerminal(job.state)) return Status::Ok();
+  ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  return backend->Sync({job.id});
+}
+
+// "j-4x7kq2mz", "j-4x7k:N_TO_N", "j-4x7k:SEQUENTIAL" -> a dependency on a resolved job id.
+Result<batch::Dependency> ParseDependency(CliContext& context, const std::string& text) {
+  batch::Dependency dependency;
+  std::string id = text;
+  if (const std::size_t colon = text.find(':'); colon != std::string::npos) {
+    id = text.substr(0, colon);
+    dependency.type = text.substr(colon + 1);
+    if (dependency.type != "N_TO_N" && dependency.type != "SEQUENTIAL") {
+      return InvalidArgumentError("--depends-on " + QuoteForMessage(text) +
+                                  ": the type after ':' must be N_TO_N or SEQUENTIAL");
+    }
+  }
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN_CTX(dependency.job_id, store->ResolveId(id), "--depends-on");
+  return dependency;
+}
 
 std::string CurrentUser() {
   if (const passwd* entry = ::getpwuid(::getuid()); entry && entry->pw_name) {
@@ -81,6 +118,10 @@ Result<Job> WaitForJob(CliContext& context, const std::string& id, double timeou
   bool first = true;
   while (true) {
     ASSIGN_OR_RETURN(Job job, store->Get(id));
+    if (IsBatch(job)) {
+      RETURN_IF_ERROR(SyncIfBatch(context, job));
+      ASSIGN_OR_RETURN(job, store->Get(id));
+    }
     if (show_progress && (first || job.state != last_state)) {
       std::cerr << fmt::format("{}  {}  {}\n", job.id, sched::JobStateName(job.state), job.reason);
       last_state = job.state;
@@ -97,7 +138,8 @@ Result<Job> WaitForJob(CliContext& context, const std::string& id, double timeou
       next_reconcile = now + 2;
     }
     ::usleep(static_cast<useconds_t>(pause * 1e6));
-    pause = std::min(pause * 1.5, 0.5);
+    // Batch jobs are polled with DescribeJobs: a few seconds apart, not twice a second.
+    pause = std::min(pause * 1.5, IsBatch(job) ? 5.0 : 0.5);
   }
 }
 
@@ -116,10 +158,6 @@ void PrintJob(CliContext& context, const Job& job) {
 }
 
 Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& result) {
-  if (options.backend != "local") {
-    return InvalidArgumentError("--backend " + options.backend +
-                                ": only 'local' is available in this build (AWS Batch is next)");
-  }
   ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(options.app));
   spec::RenderRequest render;
   render.variant = options.variant;
@@ -157,8 +195,25 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
                    cost::CheckSubmission(home + "/jobs.db", *store, request, options.over_budget));
   if (!options.quiet) std::cerr << cost_check.estimate_line << "\n";
   for (const std::string& alert : cost_check.alert_lines) std::cerr << alert << "\n";
-  ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
-  ASSIGN_OR_RETURN(Job job, local->Submit(request));
+  Job job;
+  if (options.backend == batch::kBackendName) {
+    batch::BatchSubmitOptions batch_options;
+    batch_options.arch = options.arch;
+    batch_options.purchase = options.purchase;
+    batch_options.queue = options.queue;
+    batch_options.array_size = options.array_size;
+    batch_options.retry_on_exit_codes = options.retry_on_exit_codes;
+    batch_options.retry_on_spot_interruption = !options.no_retry_on_spot;
+    for (const std::string& text : options.depends_on) {
+      ASSIGN_OR_RETURN(batch::Dependency dependency, ParseDependency(context, text));
+      batch_options.depends_on.push_back(std::move(dependency));
+    }
+    ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+    ASSIGN_OR_RETURN(job, backend->Submit(*app, request, batch_options));
+  } else {
+    ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
+    ASSIGN_OR_RETURN(job, local->Submit(request));
+  }
   if (!options.wait) {
     if (context.Format() == OutputFormat::kTable) {
       std::cout << fmt::format("Submitted {} ({} {}, {} vCPU) - {}\n", job.id, request.app,
@@ -176,9 +231,25 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
   return Status::Ok();
 }
 
+// One DescribeJobs per 100 live Batch jobs; nothing at all (not even AWS set-up) when there are
+// none.
+Status SyncLiveBatchJobs(CliContext& context) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  store::JobFilter live;
+  live.backend = std::string(batch::kBackendName);
+  for (JobState state : sched::kAllJobStates) {
+    if (!sched::IsTerminal(state)) live.states.push_back(state);
+  }
+  ASSIGN_OR_RETURN(std::int64_t count, store->Count(live));
+  if (count == 0) return Status::Ok();
+  ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  return backend->Sync();
+}
+
 Status List(CliContext& context, const std::vector<std::string>& states, std::size_t limit,
             const std::string& app) {
   RETURN_IF_ERROR(ReconcileLocal(context));
+  RETURN_IF_ERROR(SyncLiveBatchJobs(context));
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
   store::JobFilter filter;
   for (const std::string& state : states) {
@@ -201,6 +272,10 @@ Status List(CliContext& context, const std::vector<std::string>& states, std::si
 Status Status_(CliContext& context, const std::string& id) {
   RETURN_IF_ERROR(ReconcileLocal(context));
   ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  if (IsBatch(job)) {
+    RETURN_IF_ERROR(SyncIfBatch(context, job));
+    ASSIGN_OR_RETURN(job, LoadJob(context, job.id));
+  }
   PrintJob(context, job);
   return Status::Ok();
 }
@@ -216,9 +291,61 @@ std::string LastLines(const std::string& text, std::size_t tail) {
   return text.substr(pos);
 }
 
+// CloudWatch Logs of each Batch attempt (group /aws/batch/job; Batch merges stdout and stderr).
+// With follow, polls the job and the latest attempt's stream until the job ends.
+Status BatchLogs(CliContext& context, Job job, bool follow, std::size_t tail) {
+  ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  ASSIGN_OR_RETURN(aws::AwsContext * aws, context.Aws());
+  ASSIGN_OR_RETURN(aws::logs::LogsClient logs, aws::logs::LogsClient::Create(*aws));
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  std::map<std::string, std::string> tokens;  // stream -> next forward token
+  std::vector<std::string> printed_headers;
+  while (true) {
+    RETURN_IF_ERROR(SyncIfBatch(context, job));
+    ASSIGN_OR_RETURN(job, store->Get(job.id));
+    ASSIGN_OR_RETURN(batch::BatchJobLink link, backend->Link(job.id));
+    std::vector<std::string> streams;
+    for (const batch::AttemptRecord& attempt : link.attempts) {
+      if (!attempt.log_stream.empty()) streams.push_back(attempt.log_stream);
+    }
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+      const std::string& stream = streams[i];
+      aws::logs::GetLogEventsRequest request;
+      request.log_group_name = "/aws/batch/job";
+      request.log_stream_name = stream;
+      request.start_from_head = true;
+      std::string text;
+      for (int page = 0; page < 1000; ++page) {
+        request.next_token = tokens[stream];
+        ASSIGN_OR_RETURN(aws::logs::GetLogEventsResult events, logs.GetLogEvents(request));
+        for (const auto& event : events.events) text += event.message + "\n";
+        if (events.next_forward_token.empty() || events.next_forward_token == tokens[stream]) {
+          break;
+        }
+        tokens[stream] = events.next_forward_token;
+      }
+      if (streams.size() > 1 && std::find(printed_headers.begin(), printed_headers.end(), stream) ==
+                                    printed_headers.end()) {
+        std::cout << fmt::format("==> attempt {} ({}) <==\n", i + 1, stream);
+        printed_headers.push_back(stream);
+      }
+      std::cout << (printed_headers.size() <= 1 ? LastLines(text, tail) : text) << std::flush;
+    }
+    if (!follow || sched::IsTerminal(job.state)) {
+      if (streams.empty() && !follow) {
+        std::cerr << fmt::format("{} has no log stream yet ({})\n", job.id,
+                                 sched::JobStateName(job.state));
+      }
+      return Status::Ok();
+    }
+    ::sleep(2);
+  }
+}
+
 Status Logs(CliContext& context, const std::string& id, bool follow, bool stderr_stream,
             std::size_t tail) {
   ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
+  if (IsBatch(job)) return BatchLogs(context, job, follow, tail);
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
   const std::string file = stderr_stream ? "stderr.log" : "stdout.log";
   // A queued job has no directory yet: follow waits for it.
@@ -244,8 +371,14 @@ Status Logs(CliContext& context, const std::string& id, bool follow, bool stderr
 
 Status Cancel(CliContext& context, const std::string& id) {
   ASSIGN_OR_RETURN(Job job, LoadJob(context, id));
-  ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
-  RETURN_IF_ERROR(local->Cancel(job.id, "cancelled by " + CurrentUser()));
+  if (IsBatch(job)) {
+    ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+    RETURN_IF_ERROR(backend->Cancel(job.id, "cancelled by " + CurrentUser()));
+    RETURN_IF_ERROR(backend->Sync({job.id}));
+  } else {
+    ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
+    RETURN_IF_ERROR(local->Cancel(job.id, "cancelled by " + CurrentUser()));
+  }
   ASSIGN_OR_RETURN(Job cancelled, LoadJob(context, job.id));
   if (context.Format() == OutputFormat::kTable) {
     std::cout << fmt::format("{} {}  {}\n", cancelled.id,
@@ -288,7 +421,10 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
   submit->add_option("--name", submit_options->name, "Job name (default: the app name)");
   submit->add_option("--priority", submit_options->priority,
                      "Higher starts first among queued jobs (default 0)");
-  submit->add_option("--backend", submit_options->backend, "Where to run: local")
+  submit
+      ->add_option("--backend", submit_options->backend,
+                   "Where to run: local (this machine) or batch (AWS Batch; deploy the app "
+                   "first with `aws-hpc app deploy`)")
       ->check(CLI::IsMember({"local", "batch"}));
   submit->add_option("--retries", submit_options->retries,
                      "Retry a failed run up to N times (0-9; default: the app's)");
@@ -299,6 +435,25 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
   submit->add_flag("--quiet", submit_options->quiet, "Do not print the cost estimate first");
   submit->add_flag("--over-budget", submit_options->over_budget,
                    "Submit even if the estimate exceeds what is left of the project's budget");
+  // AWS Batch only.
+  submit->add_option("--arch", submit_options->arch,
+                     "batch: image architecture (default: the variant's first)");
+  submit->add_option("--purchase", submit_options->purchase,
+                     "batch: spot, ondemand or auto (spot first, then on-demand; default)");
+  submit->add_option("--queue", submit_options->queue,
+                     "batch: this job queue instead of the one routing picks");
+  submit
+      ->add_option("--array", submit_options->array_size,
+                   "batch: an array of N tasks (each reads AWS_HPC_ARRAY_OFFSET + "
+                   "AWS_BATCH_JOB_ARRAY_INDEX); over 10,000 are split into several Batch arrays")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{10'000'000}));
+  submit->add_option("--depends-on", submit_options->depends_on,
+                     "batch: start after these jobs, ID[:N_TO_N|SEQUENTIAL]; any number "
+                     "(over 20 go through barrier jobs)");
+  submit->add_option("--retry-on-exit-code", submit_options->retry_on_exit_codes,
+                     "batch: retry only on these exit codes (default: the app's; at most 3)");
+  submit->add_flag("--no-retry-on-spot", submit_options->no_retry_on_spot,
+                   "batch: do not retry when a Spot instance is reclaimed");
   submit->callback([&context, &result, submit_options] {
     result.status = Submit(context, *submit_options, result);
   });

@@ -31,9 +31,12 @@ int main(int argc, char** argv) {
   RegisterAppCommands(root, context, result);
   RegisterAppGeneratorCommands(root, context, result);
   RegisterJobCommands(root, context, result);
+  RegisterBatchCommands(root, context, result);
   RegisterArchCommands(root, context, result);
   RegisterCostCommands(root, context, result);
   RegisterAwsCommands(root, context, result);
+  RegisterContainerCommands(root, context, result);
+  RegisterInfraCommands(root, context, result);
   RegisterCompletionCommand(root, result);
   root.add_subcommand("version", "Print the aws-hpc version")->callback([&result] {
     std::cout << "aws-hpc " << awshpc::kVersion << "\n";

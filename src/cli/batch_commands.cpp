@@ -1,0 +1,97 @@
+// File: batch_commands.cpp
+// `aws-hpc app deploy`: AWS Batch job definitions from an app spec, one per variant and
+// architecture; idempotent (an unchanged spec registers nothing). See docs/batch.md.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/core/text.hpp"
+#include "commands.hpp"
+
+namespace awshpc::cli {
+namespace {
+
+struct DeployOptions {
+  std::string app;
+  std::vector<std::string> variants;
+  std::vector<std::string> archs;
+  batch::DefinitionOptions definition;
+};
+
+Status Deploy(CliContext& context, const DeployOptions& options) {
+  ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(options.app));
+  std::vector<const spec::Variant*> variants;
+  if (options.variants.empty()) {
+    for (const spec::Variant& variant : app->variants) variants.push_back(&variant);
+  } else {
+    for (const std::string& name : options.variants) {
+      const spec::Variant* variant = app->FindVariant(name);
+      if (variant == nullptr) {
+        return InvalidArgumentError(fmt::format("--variant {}: {} has variants {}", name, app->name,
+                                                JoinOr(app->VariantNames())));
+      }
+      variants.push_back(variant);
+    }
+  }
+  ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const spec::Variant* variant : variants) {
+    ASSIGN_OR_RETURN(std::vector<std::string> archs,
+                     batch::DeployArchitectures(*app, *variant, options.archs));
+    for (const std::string& arch : archs) {
+      ASSIGN_OR_RETURN(batch::DeployResult deployed,
+                       backend->Deploy(*app, *variant, arch, options.definition));
+      const batch::Deployment& d = deployed.deployment;
+      const char* what = deployed.registered ? "registered" : "unchanged";
+      rows.push_back({variant->name, arch, fmt::format("{}:{}", d.definition_name, d.revision),
+                      what, d.image});
+      list.push_back({{"variant", variant->name},
+                      {"arch", arch},
+                      {"definition", d.definition_name},
+                      {"revision", d.revision},
+                      {"arn", d.arn},
+                      {"status", what},
+                      {"image", d.image},
+                      {"specHash", d.spec_hash}});
+    }
+  }
+  if (context.Format() == OutputFormat::kTable) {
+    std::cout << RenderTable({"VARIANT", "ARCH", "JOB DEFINITION", "STATUS", "IMAGE"}, rows);
+  } else {
+    PrintStructured(list, context.Format());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& result) {
+  CLI::App* app = root.get_subcommand("app");
+  auto options = std::make_shared<DeployOptions>();
+  CLI::App* deploy = app->add_subcommand(
+      "deploy",
+      "Register AWS Batch job definitions for an app: one per variant and architecture.\n"
+      "Idempotent: an unchanged spec registers nothing; a changed one a new revision.");
+  deploy->add_option("app", options->app, "Application name")->required();
+  deploy->add_option("--variant", options->variants, "Only these variants (default: all)");
+  deploy->add_option("--arch", options->archs,
+                     "Only these architectures (default: every one the variant supports)");
+  deploy->add_option("--image", options->definition.image,
+                     "Container image for every architecture (default: the app's containers)");
+  deploy
+      ->add_option("--image-prefix", options->definition.image_prefix,
+                   "Registry prefix for images the app does not name: "
+                   "<prefix>/<app>:<version>-<variant>-<arch>")
+      ->envname("AWS_HPC_IMAGE_PREFIX");
+  deploy
+      ->add_option("--job-role", options->definition.job_role_arn,
+                   "IAM role ARN the job's container runs as")
+      ->envname("AWS_HPC_JOB_ROLE_ARN");
+  deploy->add_option("--execution-role", options->definition.execution_role_arn,
+                     "IAM role ARN Batch pulls images and writes logs with");
+  deploy->callback([&context, &result, options] { result.status = Deploy(context, *options); });
+}
+
+}  // namespace awshpc::cli

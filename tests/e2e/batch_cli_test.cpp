@@ -1,0 +1,178 @@
+// File: batch_cli_test.cpp
+// `aws-hpc app deploy` and `job submit|status|list|cancel --backend batch` as whole processes
+// against moto_server on 127.0.0.1 (Batch without Docker: moto finishes each job inside
+// SubmitJob, so lifecycle steps in between are tested on recorded responses elsewhere). The
+// test creates the platform's tagged queues itself, as `aws-hpc infra deploy` would.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../../src/aws/services/services_test_env.hpp"
+#include "awshpc/aws/services/batch.hpp"
+#include "cli_runner.hpp"
+
+namespace awshpc::e2e {
+namespace {
+
+namespace t = awshpc::aws::testing;
+namespace ab = awshpc::aws::batch;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+class BatchCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(moto_.ok()) << moto_.error();
+    ASSERT_TRUE(moto_.DisableBatchDocker().ok());
+    auto role = moto_.CreateRole("batch-service");
+    ASSERT_TRUE(role.ok()) << role.status().ToString();
+    auto client = ab::BatchClient::Create(moto_.context());
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    ab::CreateComputeEnvironmentRequest ce;
+    ce.compute_environment_name = "hpc-ce";
+    ce.type = "UNMANAGED";
+    ce.state = "ENABLED";
+    ce.service_role = *role;
+    auto created = client->CreateComputeEnvironment(ce);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    // The queues `aws-hpc infra deploy` makes: tagged with family and purchase option.
+    for (const auto& [name, family, purchase] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"q-amd-auto", "x86_64-amd", "auto"},
+             {"q-amd-spot", "x86_64-amd", "spot"},
+             {"q-graviton-auto", "arm64-graviton", "auto"}}) {
+      ab::CreateJobQueueRequest queue;
+      queue.job_queue_name = name;
+      queue.state = "ENABLED";
+      queue.priority = 1;
+      queue.compute_environment_order = {{1, created->compute_environment_arn}};
+      queue.tags = {{"aws-hpc:arch-family", family}, {"aws-hpc:purchase", purchase}};
+      auto made = client->CreateJobQueue(queue);
+      ASSERT_TRUE(made.ok()) << made.status().ToString();
+    }
+  }
+
+  std::map<std::string, std::string> Env() const {
+    std::map<std::string, std::string> env;
+    for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
+                             "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+                             "AWS_EC2_METADATA_DISABLED"}) {
+      if (auto value = moto_.env().Get(name)) env[name] = *value;
+    }
+    env["AWS_PROFILE"] = "";
+    env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
+    return env;
+  }
+
+  Json RunJson(const std::vector<std::string>& args, int expected_exit = 0) {
+    std::vector<std::string> full = args;
+    full.insert(full.end(), {"--output", "json"});
+    CliResult result = cli_.Run(full, Env());
+    EXPECT_EQ(result.exit_code, expected_exit) << result.err << result.out;
+    Json parsed = Json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << result.out;
+    return parsed;
+  }
+
+  t::MotoEnvironment moto_;
+  CliRunner cli_;
+};
+
+TEST_F(BatchCliTest, DeployIsIdempotentAndAChangedImageMakesANewRevision) {
+  Json first = RunJson({"app", "deploy", "batch-echo", "--arch", "x86_64"});
+  ASSERT_EQ(first.size(), 1u) << first.dump();
+  EXPECT_EQ(first[0]["status"], "registered");
+  EXPECT_EQ(first[0]["definition"], "aws-hpc-batch-echo-default-x86_64");
+  EXPECT_EQ(first[0]["image"], "public.ecr.aws/docker/library/busybox:stable");
+  const auto revision = first[0]["revision"].get<int>();
+
+  Json again = RunJson({"app", "deploy", "batch-echo", "--arch", "x86_64"});
+  EXPECT_EQ(again[0]["status"], "unchanged");
+  EXPECT_EQ(again[0]["revision"].get<int>(), revision);
+
+  Json changed = RunJson({"app", "deploy", "batch-echo", "--arch", "x86_64", "--image",
+                          "public.ecr.aws/docker/library/busybox:1.36"});
+  EXPECT_EQ(changed[0]["status"], "registered");
+  EXPECT_EQ(changed[0]["revision"].get<int>(), revision + 1);
+
+  // graviton3 has no image in the spec: the error says how to get one.
+  CliResult missing = cli_.Run({"app", "deploy", "batch-echo", "--arch", "graviton3"}, Env());
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("no container image for graviton3"));
+  // An architecture the app does not support is named with the ones it does.
+  CliResult unsupported = cli_.Run({"app", "deploy", "batch-echo", "--arch", "zen4"}, Env());
+  EXPECT_EQ(unsupported.exit_code, 2) << unsupported.err;
+  EXPECT_THAT(unsupported.err, HasSubstr("runs on x86_64 or graviton3"));
+}
+
+TEST_F(BatchCliTest, SubmitRoutesByArchitectureAndStatusFollowsBatch) {
+  ASSERT_EQ(cli_.Run({"app", "deploy", "batch-echo", "--arch", "x86_64"}, Env()).exit_code, 0);
+  // Not deployed yet for the graviton image: a clear precondition error, nothing recorded.
+  CliResult undeployed = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--arch",
+                                   "graviton3", "--quiet", "-p", "text=x"},
+                                  Env());
+  EXPECT_NE(undeployed.exit_code, 0);
+  EXPECT_THAT(undeployed.err, HasSubstr("aws-hpc app deploy batch-echo"));
+
+  const std::string hostile = "a; rm -rf ~ $(id) `x` \"q\"";
+  Json submitted = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
+                            "-p", "text=" + hostile, "--project", "geos"});
+  const std::string id = submitted["id"];
+  ASSERT_FALSE(id.empty()) << submitted.dump();
+  EXPECT_EQ(submitted["state"], "SUBMITTED");
+
+  Json status = RunJson({"job", "status", id});
+  EXPECT_EQ(status["state"], "SUCCEEDED") << status.dump();
+
+  // On the spot queue when asked.
+  Json spot = RunJson(
+      {"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--purchase", "spot", "-p",
+       "text=spot"});
+  EXPECT_EQ(spot["state"], "SUBMITTED");
+  CliResult none = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
+                             "--purchase", "ondemand", "-p", "text=x"},
+                            Env());
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_THAT(none.err, HasSubstr("no job queue runs x86_64 images with purchase option ondemand"));
+
+  // list syncs every live Batch job with one DescribeJobs call.
+  Json list = RunJson({"job", "list"});
+  ASSERT_GE(list.size(), 2u);
+  for (const Json& job : list) EXPECT_EQ(job["state"], "SUCCEEDED") << job.dump();
+
+  // A finished job cannot be cancelled: exit 7.
+  CliResult cancel = cli_.Run({"job", "cancel", id}, Env());
+  EXPECT_EQ(cancel.exit_code, 7) << cancel.err;
+}
+
+TEST_F(BatchCliTest, ArraysAndDependenciesBeyondTwenty) {
+  ASSERT_EQ(cli_.Run({"app", "deploy", "batch-echo", "--arch", "x86_64"}, Env()).exit_code, 0);
+  Json array = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--array",
+                        "5", "-p", "text=task"});
+  const std::string array_id = array["id"];
+  ASSERT_FALSE(array_id.empty());
+
+  // 22 parents: more than Batch's 20, so the platform inserts barrier jobs.
+  std::vector<std::string> args = {"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
+                                   "-p", "text=child"};
+  for (int i = 0; i < 22; ++i) {
+    Json parent = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p",
+                           "text=parent" + std::to_string(i)});
+    args.push_back("--depends-on");
+    args.push_back(parent["id"].get<std::string>() + (i == 0 ? ":SEQUENTIAL" : ""));
+  }
+  Json child = RunJson(args);
+  EXPECT_EQ(child["state"], "SUBMITTED") << child.dump();
+  Json status = RunJson({"job", "wait", child["id"].get<std::string>(), "--timeout", "60s"});
+  EXPECT_EQ(status["state"], "SUCCEEDED") << status.dump();
+  // A bad dependency type is refused before anything is submitted.
+  CliResult bad = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p",
+                            "text=x", "--depends-on", array_id + ":ALL"},
+                           Env());
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("N_TO_N or SEQUENTIAL"));
+}
+
+}  // namespace
+}  // namespace awshpc::e2e
