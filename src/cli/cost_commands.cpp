@@ -8,12 +8,16 @@
 #include <set>
 
 #include "awshpc/apps/perf_records.hpp"
+#include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
+#include "awshpc/aws/services/sts.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
 #include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 #include "awshpc/cost/budget.hpp"
+#include "awshpc/cost/budget_mirror.hpp"
 #include "awshpc/cost/cost_db.hpp"
 #include "awshpc/cost/job_estimate.hpp"
 #include "awshpc/cost/offer_ingest.hpp"
@@ -58,13 +62,13 @@ std::string PricePerHour(Money money) {
   return "$" + text;
 }
 
+// x86_64, arm64, auto, or a target of the architecture catalog (zen4, graviton3, cuda, ...).
 Status CheckArch(const std::string& arch, bool allow_auto) {
-  if (arch.empty() || arch == "x86_64" || arch == "arm64" || (allow_auto && arch == "auto")) {
+  if (arch.empty() || cost::IsIsaName(arch) || (allow_auto && arch == "auto")) {
     return Status::Ok();
   }
-  return InvalidArgumentError("--arch " + QuoteForMessage(arch) + ": expected x86_64, arm64" +
-                              (allow_auto ? " or auto" : "") +
-                              " (microarchitecture filtering is not available yet)");
+  ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
+  return catalog->Find(arch).status().WithContext("--arch");
 }
 
 // ---- cost prices ----
@@ -74,6 +78,7 @@ struct PricesOptions {
   std::string region;
   std::string arch;
   std::string instance;
+  bool spot = false;
 };
 
 Status Prices(CliContext& context, const PricesOptions& options) {
@@ -82,9 +87,15 @@ Status Prices(CliContext& context, const PricesOptions& options) {
   cost::PriceFilter filter;
   filter.families = SplitList(options.families);
   filter.region = options.region;
-  filter.arch = options.arch;
+  if (cost::IsIsaName(options.arch)) filter.arch = options.arch;
   filter.instance_type = options.instance;
+  if (options.spot) filter.purchase = "spot";
   ASSIGN_OR_RETURN(std::vector<cost::PriceRow> rows, db->Prices(filter));
+  if (!options.arch.empty() && !cost::IsIsaName(options.arch)) {
+    ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
+    ASSIGN_OR_RETURN(rows,
+                     cost::FilterByMicroarchitecture(*catalog, options.arch, std::move(rows)));
+  }
   ASSIGN_OR_RETURN(auto snapshots, db->Snapshots());
   if (context.Format() != OutputFormat::kTable) {
     ordered_json out;
@@ -122,7 +133,8 @@ Status Prices(CliContext& context, const PricesOptions& options) {
   }
   std::cout << RenderTable(
       {"TYPE", "VCPUS", "MEMORY", "ARCH", "GPUS", "EFA", "REGION", "PER HOUR", "SOURCE"}, table);
-  std::cout << fmt::format("\n{} prices. On-demand, Linux, USD.", rows.size());
+  std::cout << fmt::format("\n{} prices. {}, Linux, USD.", rows.size(),
+                           options.spot ? "Spot" : "On-demand");
   for (const auto& [date, sources] : snapshots) {
     std::cout << fmt::format(" Snapshot {}; sources:\n", date.substr(0, 10));
     std::size_t start = 0;
@@ -223,7 +235,9 @@ Status EstimateCommand(CliContext& context, const EstimateOptions& options) {
   cost::JobEstimateOptions estimate;
   estimate.region = options.region.empty() ? cost::DefaultCostRegion() : options.region;
   estimate.instance_type = options.instance;
-  if (options.arch == "auto") {
+  if (!options.arch.empty() && options.arch != "auto" && !cost::IsIsaName(options.arch)) {
+    estimate.microarchitecture = options.arch;
+  } else if (options.arch == "auto") {
     std::set<std::string> isas;
     for (const std::string& arch : app->architectures) {
       if (std::string isa = cost::IsaOf(arch); !isa.empty()) isas.insert(isa);
@@ -475,7 +489,28 @@ struct BudgetOptions {
   std::string alerts = "50,80,100";
   std::string hook;
   std::vector<std::string> hook_args;
+  bool mirror_aws = false;
+  std::vector<std::string> notify_emails;
+  std::vector<std::string> notify_sns;
+  std::string profile;
 };
+
+// AWS Budgets is global: any region signs for it, so none has to be configured.
+Result<std::unique_ptr<aws::AwsContext>> BudgetsContext(const std::string& profile) {
+  aws::AwsContextOptions options;
+  options.cli_profile = profile;
+  if (!aws::Environment::System().Get("AWS_REGION") &&
+      !aws::Environment::System().Get("AWS_DEFAULT_REGION")) {
+    options.cli_region = "us-east-1";
+  }
+  return aws::AwsContext::Create(options);
+}
+
+Result<std::string> AccountId(aws::AwsContext& context) {
+  ASSIGN_OR_RETURN(auto sts, aws::sts::StsIdentityClient::Create(context));
+  ASSIGN_OR_RETURN(auto identity, sts.GetCallerIdentity());
+  return identity.account;
+}
 
 Status BudgetSet(CliContext& context, const BudgetOptions& options) {
   if (options.project.empty()) return InvalidArgumentError("--project is required");
@@ -493,6 +528,39 @@ Status BudgetSet(CliContext& context, const BudgetOptions& options) {
     return InvalidArgumentError("--hook-arg needs --hook");
   }
   ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  // A mirrored budget stays mirrored: setting it again updates the AWS budget too.
+  ASSIGN_OR_RETURN(std::optional<cost::Budget> existing, db->FindBudget(budget.project));
+  const bool notify_given = !options.notify_emails.empty() || !options.notify_sns.empty();
+  if (notify_given && !options.mirror_aws && !(existing && !existing->aws_mirror.empty())) {
+    return InvalidArgumentError("--notify-email and --notify-sns need --mirror-aws");
+  }
+  std::optional<cost::MirrorResult> mirrored;
+  if (options.mirror_aws || (existing && !existing->aws_mirror.empty())) {
+    cost::MirrorTarget target;
+    if (existing && !existing->aws_mirror.empty()) {
+      ASSIGN_OR_RETURN(target, cost::MirrorTarget::FromJson(existing->aws_mirror));
+    }
+    if (notify_given) {
+      target.subscribers.clear();
+      for (const auto& email : SplitList(options.notify_emails))
+        target.subscribers.push_back({"EMAIL", email});
+      for (const auto& arn : SplitList(options.notify_sns))
+        target.subscribers.push_back({"SNS", arn});
+    }
+    if (target.subscribers.empty()) {
+      return InvalidArgumentError(
+          "--mirror-aws needs who the AWS budget notifies: --notify-email ADDRESS or "
+          "--notify-sns TOPIC_ARN");
+    }
+    ASSIGN_OR_RETURN(auto aws_context, BudgetsContext(options.profile));
+    if (target.account_id.empty()) {
+      ASSIGN_OR_RETURN_CTX(target.account_id, AccountId(*aws_context), "sts GetCallerIdentity");
+    }
+    ASSIGN_OR_RETURN(auto client, aws::budgets::BudgetsClient::Create(*aws_context));
+    ASSIGN_OR_RETURN_CTX(mirrored, cost::MirrorBudget(client, budget, target),
+                         "mirroring into AWS Budgets (the budget was not changed)");
+    budget.aws_mirror = target.ToJson();
+  }
   RETURN_IF_ERROR(db->SetBudget(budget));
   if (context.Format() == OutputFormat::kTable) {
     std::string alerts;
@@ -501,12 +569,25 @@ Status BudgetSet(CliContext& context, const BudgetOptions& options) {
         "Budget for project {}: {} a month, alerts at {}%{}\n", QuoteForMessage(budget.project),
         monthly.ToString(), alerts,
         budget.hook_argv.empty() ? "" : ", hook " + QuoteForMessage(budget.hook_argv.front()));
+    if (mirrored) {
+      std::cout << fmt::format("AWS Budgets: {} {}{}; notifications {} added, {} removed\n",
+                               mirrored->budget_name, mirrored->created ? "created" : "exists",
+                               mirrored->limit_updated ? ", limit updated" : "",
+                               mirrored->notifications_added, mirrored->notifications_removed);
+    }
   } else {
-    PrintStructured({{"project", budget.project},
-                     {"monthly_usd", monthly.ToDecimalString()},
-                     {"alert_percents", budget.alert_percents},
-                     {"hook", budget.hook_argv}},
-                    context.Format());
+    ordered_json out = {{"project", budget.project},
+                        {"monthly_usd", monthly.ToDecimalString()},
+                        {"alert_percents", budget.alert_percents},
+                        {"hook", budget.hook_argv}};
+    if (mirrored) {
+      out["aws_budget"] = {{"name", mirrored->budget_name},
+                           {"created", mirrored->created},
+                           {"limit_updated", mirrored->limit_updated},
+                           {"notifications_added", mirrored->notifications_added},
+                           {"notifications_removed", mirrored->notifications_removed}};
+    }
+    PrintStructured(out, context.Format());
   }
   return Status::Ok();
 }
@@ -527,7 +608,8 @@ Status BudgetList(CliContext& context) {
     table.push_back({budget.project, status.month, budget.monthly.ToString(),
                      status.spent.ToString(), status.committed.ToString(),
                      status.Remaining().ToString(), alerts + "%",
-                     budget.hook_argv.empty() ? "-" : budget.hook_argv.front()});
+                     budget.hook_argv.empty() ? "-" : budget.hook_argv.front(),
+                     budget.aws_mirror.empty() ? "-" : cost::AwsBudgetName(budget.project)});
     out.push_back({{"project", budget.project},
                    {"month", status.month},
                    {"monthly_usd", budget.monthly.ToDecimalString()},
@@ -536,21 +618,38 @@ Status BudgetList(CliContext& context) {
                    {"left_usd", status.Remaining().ToDecimalString()},
                    {"live_jobs", status.live_jobs},
                    {"alert_percents", budget.alert_percents},
-                   {"hook", budget.hook_argv}});
+                   {"hook", budget.hook_argv},
+                   {"aws_budget", budget.aws_mirror.empty()
+                                      ? ordered_json(nullptr)
+                                      : ordered_json(cost::AwsBudgetName(budget.project))}});
   }
   if (context.Format() != OutputFormat::kTable) {
     PrintStructured(out, context.Format());
   } else if (table.empty()) {
     std::cout << "No budgets. Set one with `aws-hpc cost budget set --project P --monthly 500`.\n";
   } else {
-    std::cout << RenderTable(
-        {"PROJECT", "MONTH", "BUDGET", "SPENT", "COMMITTED", "LEFT", "ALERTS", "HOOK"}, table);
+    std::cout << RenderTable({"PROJECT", "MONTH", "BUDGET", "SPENT", "COMMITTED", "LEFT", "ALERTS",
+                              "HOOK", "AWS BUDGET"},
+                             table);
   }
   return Status::Ok();
 }
 
-Status BudgetDelete(CliContext& context, const std::string& project) {
+Status BudgetDelete(CliContext& context, const std::string& project, const std::string& profile) {
   ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
+  ASSIGN_OR_RETURN(std::optional<cost::Budget> existing, db->FindBudget(project));
+  if (existing && !existing->aws_mirror.empty()) {
+    ASSIGN_OR_RETURN(cost::MirrorTarget target, cost::MirrorTarget::FromJson(existing->aws_mirror));
+    ASSIGN_OR_RETURN(auto aws_context, BudgetsContext(profile));
+    ASSIGN_OR_RETURN(auto client, aws::budgets::BudgetsClient::Create(*aws_context));
+    ASSIGN_OR_RETURN_CTX(bool aws_deleted,
+                         cost::DeleteMirroredBudget(client, target.account_id, project),
+                         "deleting the AWS budget (the budget was not deleted)");
+    if (context.Format() == OutputFormat::kTable) {
+      std::cout << fmt::format("AWS Budgets: {} {}\n", cost::AwsBudgetName(project),
+                               aws_deleted ? "deleted" : "was already gone");
+    }
+  }
   ASSIGN_OR_RETURN(bool deleted, db->DeleteBudget(project));
   if (!deleted) return NotFoundError("no budget for project " + QuoteForMessage(project));
   if (context.Format() == OutputFormat::kTable) {
@@ -679,7 +778,12 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   prices->add_option("--family", prices_options->families,
                      "Instance families, e.g. c7g or c7g,hpc7g; repeatable");
   prices->add_option("--region", prices_options->region, "Only this region, e.g. us-east-1");
-  prices->add_option("--arch", prices_options->arch, "Only x86_64 or arm64 instances");
+  prices->add_option("--arch", prices_options->arch,
+                     "Only x86_64 or arm64 instances, or those that run code built for a target "
+                     "of the architecture catalog (zen4, graviton3, x86_64_v4, cuda; see "
+                     "`aws-hpc arch list`)");
+  prices->add_flag("--spot", prices_options->spot,
+                   "Spot prices stored by `cost refresh --spot` instead of on-demand");
   prices->add_option("--instance", prices_options->instance, "Only this instance type");
   prices->callback(
       [&context, &result, prices_options] { result.status = Prices(context, *prices_options); });
@@ -700,7 +804,8 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
                        "Time limit (the runtime bound "
                        "when nothing better is known)");
   estimate->add_option("--arch", estimate_options->arch,
-                       "x86_64, arm64 or auto (the app's architectures; default)");
+                       "x86_64, arm64, auto (the app's architectures; default) or a target of "
+                       "the architecture catalog (zen4, graviton3, cuda, ...)");
   estimate->add_option("--instance", estimate_options->instance,
                        "Price this instance type (default: the cheapest that fits)");
   estimate->add_option("--region", estimate_options->region,
@@ -798,15 +903,29 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   set->add_option("--hook-arg", budget_options->hook_args,
                   "An argument for the hook program; repeatable")
       ->allow_extra_args(false);
+  set->add_flag("--mirror-aws", budget_options->mirror_aws,
+                "Also create or update an AWS Budget (aws-hpc-PROJECT, filtered on the cost "
+                "allocation tag aws-hpc:project) with a notification at each alert percent; kept "
+                "in sync by later `budget set` and `budget delete`");
+  set->add_option("--notify-email", budget_options->notify_emails,
+                  "With --mirror-aws: email address the AWS Budget notifies; repeatable");
+  set->add_option("--notify-sns", budget_options->notify_sns,
+                  "With --mirror-aws: SNS topic ARN the AWS Budget notifies; repeatable");
+  set->add_option("--profile", budget_options->profile,
+                  "Profile of ~/.aws/config for --mirror-aws");
   set->callback(
       [&context, &result, budget_options] { result.status = BudgetSet(context, *budget_options); });
   CLI::App* list = budget->add_subcommand("list", "Budgets with this month's spending");
   list->callback([&context, &result] { result.status = BudgetList(context); });
   auto delete_project = std::make_shared<std::string>();
-  CLI::App* remove = budget->add_subcommand("delete", "Delete a project's budget");
+  auto delete_profile = std::make_shared<std::string>();
+  CLI::App* remove = budget->add_subcommand(
+      "delete", "Delete a project's budget (and its AWS Budgets mirror, if any)");
   remove->add_option("--project", *delete_project, "Project")->required();
-  remove->callback([&context, &result, delete_project] {
-    result.status = BudgetDelete(context, *delete_project);
+  remove->add_option("--profile", *delete_profile,
+                     "Profile of ~/.aws/config for deleting the AWS Budgets mirror");
+  remove->callback([&context, &result, delete_project, delete_profile] {
+    result.status = BudgetDelete(context, *delete_project, *delete_profile);
   });
 }
 

@@ -113,7 +113,8 @@ TEST_F(BudgetTest, HookReceivesTheEventOnStdin) {
 }
 
 TEST_F(BudgetTest, AFailingHookIsReportedNotFatal) {
-  ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"false"}, 0, ""}).ok());
+  ASSERT_TRUE(
+      db_->SetBudget(Budget{"climate", *Money::Parse("0.01"), {100}, {"false"}, 0, ""}).ok());
   RunJob(Request("climate"), 3600);
   auto check = Check(Request("climate"), true);
   ASSERT_TRUE(check.ok());

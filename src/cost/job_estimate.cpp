@@ -8,6 +8,7 @@
 #include <map>
 
 #include "awshpc/core/units.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 
 namespace awshpc::cost {
 
@@ -82,6 +83,11 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
   if (prices.empty() && !options.instance_type.empty()) {
     return db.Price(options.instance_type, filter.region).status();
   }
+  if (!options.microarchitecture.empty()) {
+    ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
+    ASSIGN_OR_RETURN(
+        prices, FilterByMicroarchitecture(*catalog, options.microarchitecture, std::move(prices)));
+  }
   // Stored spot prices (cost refresh --spot) replace the assumed fraction, type by type.
   std::map<std::string, PriceRow> spot_prices;
   if (options.spot && !options.spot_options.price_per_hour) {
@@ -140,7 +146,9 @@ Result<std::vector<Estimate>> EstimateJob(CostDb& db, const std::vector<PerfReco
     return NotFoundError(
         fmt::format("no instance type in {} fits {} vCPUs and {} per node{}", filter.region,
                     resources.vcpus, FormatMemoryMiB(resources.memory_mib),
-                    options.isas.size() == 1 ? " on " + options.isas.front() : std::string()));
+                    !options.microarchitecture.empty() ? " on " + options.microarchitecture
+                    : options.isas.size() == 1         ? " on " + options.isas.front()
+                                                       : std::string()));
   }
   std::stable_sort(estimates.begin(), estimates.end(), [](const Estimate& a, const Estimate& b) {
     if (a.total != b.total) return a.total < b.total;

@@ -23,6 +23,7 @@ struct JobEstimateOptions {
   std::string region;                     // empty: DefaultCostRegion()
   std::string instance_type;              // empty: every type that fits, cheapest first
   std::vector<std::string> isas;          // allowed "x86_64"/"arm64"; empty: both
+  std::string microarchitecture;          // "zen4", "graviton3", "cuda": see arch_filter.hpp
   std::optional<double> runtime_seconds;  // given by the user; else records, else walltime
   // Run on all vCPUs of each candidate instance (capped at max_vcpus) instead of the request's.
   bool use_whole_instance = false;

@@ -1,0 +1,35 @@
+// File: arch_filter.cpp
+#include "awshpc/cost/arch_filter.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace awshpc::cost {
+
+bool IsIsaName(std::string_view arch) { return arch == "x86_64" || arch == "arm64"; }
+
+Result<std::vector<PriceRow>> FilterByMicroarchitecture(const arch::Catalog& catalog,
+                                                        std::string_view target,
+                                                        std::vector<PriceRow> rows) {
+  ASSIGN_OR_RETURN(const arch::Microarchitecture* wanted, catalog.Find(target));
+  const bool gpu = wanted->kind == arch::TargetKind::kGpu;
+  // One catalog look-up per type: rows repeat types across regions.
+  std::map<std::string, bool> keep;
+  for (const PriceRow& row : rows) {
+    auto [it, inserted] = keep.emplace(row.instance.type, false);
+    if (!inserted) continue;
+    if (gpu) {
+      const auto& families = wanted->instance_families;
+      it->second =
+          std::find(families.begin(), families.end(), row.instance.family) != families.end();
+      continue;
+    }
+    auto match = catalog.ForInstanceType(row.instance.type);
+    if (!match.ok()) continue;  // a family the catalog does not know: not provably a match
+    it->second = match->target != nullptr && catalog.IsAncestor(*wanted, *match->target);
+  }
+  std::erase_if(rows, [&](const PriceRow& row) { return !keep[row.instance.type]; });
+  return rows;
+}
+
+}  // namespace awshpc::cost
