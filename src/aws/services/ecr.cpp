@@ -1,6 +1,11 @@
 // File: services/ecr.cpp
-// ECR over json-1.1. Timestamps arrive as epoch seconds with a fraction.
+// ECR over json-1.1. Timestamps arrive as epoch seconds with a fraction (moto sends some as
+// ISO 8601 text; both are read).
 #include "awshpc/aws/services/ecr.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include "awshpc/aws/protocols/json.hpp"
 #include "json_call.hpp"
@@ -21,15 +26,47 @@ Result<Json> Post(AwsClient& client, std::string_view operation, const Json& bod
 
 std::optional<std::int64_t> EpochSecondsToMillis(const Json& object, std::string_view key) {
   const std::optional<double> seconds = protocols::JsonDouble(object, key);
-  if (!seconds) return std::nullopt;
-  return static_cast<std::int64_t>(*seconds * 1000.0);
+  if (seconds) return static_cast<std::int64_t>(*seconds * 1000.0);
+  const std::string text = JsonString(object, key);
+  if (text.empty()) return std::nullopt;
+  const Result<UnixMillis> parsed = ParseIso8601(text);
+  if (!parsed.ok()) return std::nullopt;
+  return *parsed;
 }
 
 Repository RepositoryFrom(const Json& j) {
-  return {JsonString(j, "repositoryArn"),       JsonString(j, "registryId"),
-          JsonString(j, "repositoryName"),      JsonString(j, "repositoryUri"),
-          EpochSecondsToMillis(j, "createdAt"), JsonString(j, "imageTagMutability")};
+  Repository repository{JsonString(j, "repositoryArn"),       JsonString(j, "registryId"),
+                        JsonString(j, "repositoryName"),      JsonString(j, "repositoryUri"),
+                        EpochSecondsToMillis(j, "createdAt"), JsonString(j, "imageTagMutability")};
+  repository.scan_on_push =
+      protocols::JsonBool(JsonObject(j, "imageScanningConfiguration"), "scanOnPush");
+  return repository;
 }
+
+Json ImageIdJson(const ImageId& id) {
+  Json item = Json::object();
+  SetIfNotEmpty(item, "imageDigest", id.image_digest);
+  SetIfNotEmpty(item, "imageTag", id.image_tag);
+  return item;
+}
+
+ImageId ImageIdFrom(const Json& j) {
+  return {JsonString(j, "imageDigest"), JsonString(j, "imageTag")};
+}
+
+// The body every lifecycle-policy operation sends.
+Json RepositoryBody(const std::string& repository_name, const std::string& registry_id) {
+  Json body = {{"repositoryName", repository_name}};
+  SetIfNotEmpty(body, "registryId", registry_id);
+  return body;
+}
+
+LifecyclePolicy LifecyclePolicyFrom(const Json& j) {
+  return {JsonString(j, "registryId"), JsonString(j, "repositoryName"),
+          JsonString(j, "lifecyclePolicyText"), EpochSecondsToMillis(j, "lastEvaluatedAt")};
+}
+
+constexpr std::size_t kMaxImageIdsPerCall = 100;  // BatchDeleteImage's limit
 
 }  // namespace
 
@@ -81,12 +118,7 @@ Result<DescribeImagesResult> EcrClient::DescribeImages(const DescribeImagesReque
   Json body = {{"repositoryName", request.repository_name}};
   if (!request.image_ids.empty()) {
     Json ids = Json::array();
-    for (const auto& id : request.image_ids) {
-      Json item = Json::object();
-      SetIfNotEmpty(item, "imageDigest", id.image_digest);
-      SetIfNotEmpty(item, "imageTag", id.image_tag);
-      ids.push_back(std::move(item));
-    }
+    for (const auto& id : request.image_ids) ids.push_back(ImageIdJson(id));
     body["imageIds"] = std::move(ids);
   }
   SetIfPresent(body, "maxResults", request.max_results);
@@ -111,6 +143,72 @@ Result<PutImageResult> EcrClient::PutImage(const PutImageRequest& request) {
   ASSIGN_OR_RETURN(const Json out, Post(*client_, "PutImage", body));
   const Json& id = JsonObject(JsonObject(out, "image"), "imageId");
   return PutImageResult{{JsonString(id, "imageDigest"), JsonString(id, "imageTag")}};
+}
+
+Result<BatchDeleteImageResult> EcrClient::BatchDeleteImage(const BatchDeleteImageRequest& request) {
+  if (request.repository_name.empty()) {
+    return InvalidArgumentError("ecr BatchDeleteImage: repositoryName is empty");
+  }
+  if (request.image_ids.empty()) {
+    return InvalidArgumentError("ecr BatchDeleteImage: imageIds is empty");
+  }
+  for (std::size_t i = 0; i < request.image_ids.size(); ++i) {
+    const ImageId& id = request.image_ids[i];
+    if (id.image_digest.empty() && id.image_tag.empty()) {
+      return InvalidArgumentError(
+          fmt::format("ecr BatchDeleteImage: imageIds[{}] has neither a digest nor a tag", i));
+    }
+  }
+  BatchDeleteImageResult result;
+  for (std::size_t start = 0; start < request.image_ids.size(); start += kMaxImageIdsPerCall) {
+    const std::size_t end = std::min(request.image_ids.size(), start + kMaxImageIdsPerCall);
+    Json ids = Json::array();
+    for (std::size_t i = start; i < end; ++i) ids.push_back(ImageIdJson(request.image_ids[i]));
+    Json body = RepositoryBody(request.repository_name, request.registry_id);
+    body["imageIds"] = std::move(ids);
+    ASSIGN_OR_RETURN(const Json out, Post(*client_, "BatchDeleteImage", body));
+    for (const Json& j : JsonArray(out, "imageIds")) result.image_ids.push_back(ImageIdFrom(j));
+    for (const Json& j : JsonArray(out, "failures")) {
+      result.failures.push_back({ImageIdFrom(JsonObject(j, "imageId")),
+                                 JsonString(j, "failureCode"), JsonString(j, "failureReason")});
+    }
+  }
+  return result;
+}
+
+Result<PutLifecyclePolicyResult> EcrClient::PutLifecyclePolicy(
+    const PutLifecyclePolicyRequest& request) {
+  Json body = RepositoryBody(request.repository_name, request.registry_id);
+  body["lifecyclePolicyText"] = request.lifecycle_policy_text;
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "PutLifecyclePolicy", body));
+  return LifecyclePolicyFrom(out);
+}
+
+Result<GetLifecyclePolicyResult> EcrClient::GetLifecyclePolicy(
+    const GetLifecyclePolicyRequest& request) {
+  ASSIGN_OR_RETURN(const Json out,
+                   Post(*client_, "GetLifecyclePolicy",
+                        RepositoryBody(request.repository_name, request.registry_id)));
+  return LifecyclePolicyFrom(out);
+}
+
+Result<DeleteLifecyclePolicyResult> EcrClient::DeleteLifecyclePolicy(
+    const DeleteLifecyclePolicyRequest& request) {
+  ASSIGN_OR_RETURN(const Json out,
+                   Post(*client_, "DeleteLifecyclePolicy",
+                        RepositoryBody(request.repository_name, request.registry_id)));
+  return LifecyclePolicyFrom(out);
+}
+
+Result<PutImageScanningConfigurationResult> EcrClient::PutImageScanningConfiguration(
+    const PutImageScanningConfigurationRequest& request) {
+  Json body = RepositoryBody(request.repository_name, request.registry_id);
+  body["imageScanningConfiguration"] = {{"scanOnPush", request.scan_on_push}};
+  ASSIGN_OR_RETURN(const Json out, Post(*client_, "PutImageScanningConfiguration", body));
+  return PutImageScanningConfigurationResult{
+      JsonString(out, "registryId"), JsonString(out, "repositoryName"),
+      protocols::JsonBool(JsonObject(out, "imageScanningConfiguration"), "scanOnPush")
+          .value_or(false)};
 }
 
 Result<GetAuthorizationTokenResult> EcrClient::GetAuthorizationToken(

@@ -1,6 +1,7 @@
 // File: services/ecr.hpp
 // Amazon ECR (json-1.1, target prefix AmazonEC2ContainerRegistry_V20150921): repositories,
-// image listing, registering a pushed manifest (PutImage) and the registry login token.
+// image listing, registering a pushed manifest (PutImage), deleting images, lifecycle policies,
+// scan on push and the registry login token.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,7 @@ struct Repository {
   std::string repository_uri;              // "123456789012.dkr.ecr.us-east-1.amazonaws.com/geos"
   std::optional<std::int64_t> created_at;  // Unix milliseconds
   std::string image_tag_mutability;
+  std::optional<bool> scan_on_push = std::nullopt;  // imageScanningConfiguration.scanOnPush
 };
 
 struct CreateRepositoryRequest {
@@ -85,6 +87,56 @@ struct PutImageResult {
   ImageId image_id;
 };
 
+// Deletes images by digest (the image and all its tags) or by tag (only that tag, the image
+// when it was its last). Any number of ids: one call per 100, results concatenated.
+struct BatchDeleteImageRequest {
+  std::string repository_name;
+  std::vector<ImageId> image_ids;  // each with a digest, a tag or both
+  std::string registry_id;         // "" = the caller's account
+};
+struct ImageFailure {
+  ImageId image_id;
+  std::string failure_code;  // ImageNotFound, InvalidImageDigest, ...
+  std::string failure_reason;
+};
+struct BatchDeleteImageResult {
+  std::vector<ImageId> image_ids;  // what was deleted (one entry per tag removed)
+  std::vector<ImageFailure> failures;
+};
+
+// A lifecycle policy is ECR's JSON rule document ({"rules":[{"rulePriority":1,...}]}), passed
+// through as text; ECR validates it.
+struct PutLifecyclePolicyRequest {
+  std::string repository_name;
+  std::string lifecycle_policy_text;
+  std::string registry_id;
+};
+struct LifecyclePolicy {
+  std::string registry_id;
+  std::string repository_name;
+  std::string lifecycle_policy_text;
+  std::optional<std::int64_t> last_evaluated_at = std::nullopt;  // Unix milliseconds
+};
+using PutLifecyclePolicyResult = LifecyclePolicy;
+struct GetLifecyclePolicyRequest {
+  std::string repository_name;
+  std::string registry_id;
+};
+using GetLifecyclePolicyResult = LifecyclePolicy;  // kNotFound when the repository has none
+using DeleteLifecyclePolicyRequest = GetLifecyclePolicyRequest;
+using DeleteLifecyclePolicyResult = LifecyclePolicy;  // the policy that was deleted
+
+struct PutImageScanningConfigurationRequest {
+  std::string repository_name;
+  bool scan_on_push = false;
+  std::string registry_id;
+};
+struct PutImageScanningConfigurationResult {
+  std::string registry_id;
+  std::string repository_name;
+  bool scan_on_push = false;
+};
+
 struct GetAuthorizationTokenRequest {};
 struct AuthorizationData {
   // base64("AWS:password"): a secret; never log or print it.
@@ -107,6 +159,13 @@ class EcrClient {
   Result<DeleteRepositoryResult> DeleteRepository(const DeleteRepositoryRequest& request);
   Result<DescribeImagesResult> DescribeImages(const DescribeImagesRequest& request);
   Result<PutImageResult> PutImage(const PutImageRequest& request);
+  Result<BatchDeleteImageResult> BatchDeleteImage(const BatchDeleteImageRequest& request);
+  Result<PutLifecyclePolicyResult> PutLifecyclePolicy(const PutLifecyclePolicyRequest& request);
+  Result<GetLifecyclePolicyResult> GetLifecyclePolicy(const GetLifecyclePolicyRequest& request);
+  Result<DeleteLifecyclePolicyResult> DeleteLifecyclePolicy(
+      const DeleteLifecyclePolicyRequest& request);
+  Result<PutImageScanningConfigurationResult> PutImageScanningConfiguration(
+      const PutImageScanningConfigurationRequest& request);
   Result<GetAuthorizationTokenResult> GetAuthorizationToken(
       const GetAuthorizationTokenRequest& request = {});
 
