@@ -92,8 +92,15 @@ Result<std::string> Deployer::CreateChangeSet(
   request.capabilities = kCapabilities;
   request.tags = tags;
   request.description = "aws-hpc infra";
-  ASSIGN_OR_RETURN(const cloudformation::CreateChangeSetResult created,
-                   client_.CreateChangeSet(request));
+  auto create = client_.CreateChangeSet(request);
+  if (!create.ok() && IsNoChanges(create.status().message())) {
+    // Some implementations refuse an empty update at once instead of failing the change set.
+    described = {};
+    described.status = "FAILED";
+    described.status_reason = create.status().message();
+    return std::string();
+  }
+  ASSIGN_OR_RETURN(const cloudformation::CreateChangeSetResult created, std::move(create));
   const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   while (true) {
     described = {};
@@ -231,7 +238,9 @@ Result<DeployResult> Deployer::Deploy(const std::string& stack_name,
                    CreateChangeSet(stack_name, type, template_body, parameters, tags, change_set));
   result.stack_id = change_set.stack_id;
   if (change_set.status == "FAILED") {
-    client_.DeleteChangeSet({change_set_id, stack_name}).status().IgnoreError();
+    if (!change_set_id.empty()) {
+      client_.DeleteChangeSet({change_set_id, stack_name}).status().IgnoreError();
+    }
     if (!IsNoChanges(change_set.status_reason) || !existing) {
       return FailedPreconditionError(
           fmt::format("change set for {} failed: {}", stack_name, change_set.status_reason));
@@ -275,7 +284,9 @@ Result<std::vector<ResourceChange>> Deployer::Diff(
   ASSIGN_OR_RETURN(
       const std::string change_set_id,
       CreateChangeSet(stack_name, "UPDATE", template_body, parameters, {}, change_set));
-  RETURN_IF_ERROR(client_.DeleteChangeSet({change_set_id, stack_name}).status());
+  if (!change_set_id.empty()) {
+    RETURN_IF_ERROR(client_.DeleteChangeSet({change_set_id, stack_name}).status());
+  }
   if (change_set.status == "FAILED") {
     if (IsNoChanges(change_set.status_reason)) return std::vector<ResourceChange>();
     return FailedPreconditionError(
