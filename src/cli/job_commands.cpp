@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/logs.hpp"
 #include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/batch/batch_logs.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -149,11 +152,70 @@ Result<double> ParseTimeout(const std::string& text) {
   return static_cast<double>(seconds);
 }
 
+// The Batch side of a job: queue, Batch job ids, array summary and each attempt.
+nlohmann::ordered_json BatchLinkToJson(const batch::BatchJobLink& link) {
+  nlohmann::ordered_json j = {{"region", link.region},
+                              {"queue", link.queue},
+                              {"jobDefinition", link.definition},
+                              {"batchJobIds", link.batch_ids},
+                              {"status", link.batch_status},
+                              {"statusReason", link.status_reason}};
+  if (link.array_size > 0) {
+    j["arraySize"] = link.array_size;
+    nlohmann::ordered_json summary = nlohmann::ordered_json::object();
+    for (const auto& [status, count] : link.status_summary) summary[status] = count;
+    j["arrayStatusSummary"] = summary;
+  }
+  nlohmann::ordered_json attempts = nlohmann::ordered_json::array();
+  for (const batch::AttemptRecord& a : link.attempts) {
+    nlohmann::ordered_json attempt = {{"statusReason", a.status_reason},
+                                      {"logStream", a.log_stream}};
+    if (a.exit_code) attempt["exitCode"] = *a.exit_code;
+    if (!a.instance_type.empty()) attempt["instanceType"] = a.instance_type;
+    if (a.started_at) attempt["startedAt"] = FormatIso8601(*a.started_at);
+    if (a.stopped_at) attempt["stoppedAt"] = FormatIso8601(*a.stopped_at);
+    attempts.push_back(std::move(attempt));
+  }
+  j["attempts"] = attempts;
+  return j;
+}
+
+std::string BatchLinkText(const batch::BatchJobLink& link) {
+  std::string text = fmt::format("Batch queue:   {} ({})\n", link.queue, link.region);
+  text += fmt::format("Batch jobs:    {}\n", fmt::join(link.batch_ids, ", "));
+  if (link.array_size > 0) {
+    std::vector<std::string> counts;
+    for (const auto& [status, count] : link.status_summary) {
+      counts.push_back(fmt::format("{} {}", count, status));
+    }
+    text += fmt::format("Array:         {} tasks{}{}\n", link.array_size,
+                        counts.empty() ? "" : ": ", fmt::join(counts, ", "));
+  }
+  int number = 0;
+  for (const batch::AttemptRecord& a : link.attempts) {
+    ++number;
+    text += fmt::format("Attempt {}:     exit {}{}{}\n", number,
+                        a.exit_code ? std::to_string(*a.exit_code) : "-",
+                        a.status_reason.empty() ? "" : ", " + a.status_reason,
+                        a.log_stream.empty() ? "" : ", log " + a.log_stream);
+  }
+  return text;
+}
+
 void PrintJob(CliContext& context, const Job& job) {
+  std::optional<batch::BatchJobLink> link;
+  if (IsBatch(job)) {
+    if (auto backend = context.Batch(); backend.ok()) {
+      if (auto found = (*backend)->Link(job.id); found.ok()) link = std::move(*found);
+    }
+  }
   if (context.Format() == OutputFormat::kTable) {
     std::cout << JobDetailText(job);
+    if (link) std::cout << BatchLinkText(*link);
   } else {
-    PrintStructured(JobToJson(job), context.Format());
+    nlohmann::ordered_json j = JobToJson(job);
+    if (link) j["batch"] = BatchLinkToJson(*link);
+    PrintStructured(j, context.Format());
   }
 }
 
@@ -291,53 +353,37 @@ std::string LastLines(const std::string& text, std::size_t tail) {
   return text.substr(pos);
 }
 
-// CloudWatch Logs of each Batch attempt (group /aws/batch/job; Batch merges stdout and stderr).
-// With follow, polls the job and the latest attempt's stream until the job ends.
+// CloudWatch Logs of each Batch attempt (Batch merges stdout and stderr into one stream). With
+// follow, polls the job and its streams every 2 s until the job ends.
 Status BatchLogs(CliContext& context, Job job, bool follow, std::size_t tail) {
   ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
   ASSIGN_OR_RETURN(aws::AwsContext * aws, context.Aws());
   ASSIGN_OR_RETURN(aws::logs::LogsClient logs, aws::logs::LogsClient::Create(*aws));
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
-  std::map<std::string, std::string> tokens;  // stream -> next forward token
-  std::vector<std::string> printed_headers;
+  batch::LogCursor cursor;
+  std::set<int> headed;
+  bool first = true;
   while (true) {
     RETURN_IF_ERROR(SyncIfBatch(context, job));
     ASSIGN_OR_RETURN(job, store->Get(job.id));
     ASSIGN_OR_RETURN(batch::BatchJobLink link, backend->Link(job.id));
-    std::vector<std::string> streams;
-    for (const batch::AttemptRecord& attempt : link.attempts) {
-      if (!attempt.log_stream.empty()) streams.push_back(attempt.log_stream);
-    }
-    for (std::size_t i = 0; i < streams.size(); ++i) {
-      const std::string& stream = streams[i];
-      aws::logs::GetLogEventsRequest request;
-      request.log_group_name = "/aws/batch/job";
-      request.log_stream_name = stream;
-      request.start_from_head = true;
+    ASSIGN_OR_RETURN(std::vector<batch::AttemptLines> attempts,
+                     batch::ReadNewLogLines(logs, link, cursor));
+    for (const batch::AttemptLines& attempt : attempts) {
+      if (link.attempts.size() > 1 && headed.insert(attempt.attempt).second) {
+        std::cout << fmt::format("==> attempt {} ({}) <==\n", attempt.attempt, attempt.stream);
+      }
       std::string text;
-      for (int page = 0; page < 1000; ++page) {
-        request.next_token = tokens[stream];
-        ASSIGN_OR_RETURN(aws::logs::GetLogEventsResult events, logs.GetLogEvents(request));
-        for (const auto& event : events.events) text += event.message + "\n";
-        if (events.next_forward_token.empty() || events.next_forward_token == tokens[stream]) {
-          break;
-        }
-        tokens[stream] = events.next_forward_token;
-      }
-      if (streams.size() > 1 && std::find(printed_headers.begin(), printed_headers.end(), stream) ==
-                                    printed_headers.end()) {
-        std::cout << fmt::format("==> attempt {} ({}) <==\n", i + 1, stream);
-        printed_headers.push_back(stream);
-      }
-      std::cout << (printed_headers.size() <= 1 ? LastLines(text, tail) : text) << std::flush;
+      for (const std::string& line : attempt.lines) text += line + "\n";
+      std::cout << (first && attempts.size() == 1 ? LastLines(text, tail) : text);
     }
-    if (!follow || sched::IsTerminal(job.state)) {
-      if (streams.empty() && !follow) {
-        std::cerr << fmt::format("{} has no log stream yet ({})\n", job.id,
-                                 sched::JobStateName(job.state));
-      }
-      return Status::Ok();
+    std::cout << std::flush;
+    if (first && attempts.empty() && !follow) {
+      std::cerr << fmt::format("{} has no log stream yet ({})\n", job.id,
+                               sched::JobStateName(job.state));
     }
+    first = false;
+    if (!follow || sched::IsTerminal(job.state)) return Status::Ok();
     ::sleep(2);
   }
 }

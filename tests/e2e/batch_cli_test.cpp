@@ -55,9 +55,9 @@ class BatchCliTest : public ::testing::Test {
 
   std::map<std::string, std::string> Env() const {
     std::map<std::string, std::string> env;
-    for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
-                             "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
-                             "AWS_EC2_METADATA_DISABLED"}) {
+    for (const char* name :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
+          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"}) {
       if (auto value = moto_.env().Get(name)) env[name] = *value;
     }
     env["AWS_PROFILE"] = "";
@@ -116,19 +116,36 @@ TEST_F(BatchCliTest, SubmitRoutesByArchitectureAndStatusFollowsBatch) {
   EXPECT_THAT(undeployed.err, HasSubstr("aws-hpc app deploy batch-echo"));
 
   const std::string hostile = "a; rm -rf ~ $(id) `x` \"q\"";
-  Json submitted = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
-                            "-p", "text=" + hostile, "--project", "geos"});
+  Json submitted = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p",
+                            "text=" + hostile, "--project", "geos"});
   const std::string id = submitted["id"];
   ASSERT_FALSE(id.empty()) << submitted.dump();
   EXPECT_EQ(submitted["state"], "SUBMITTED");
 
   Json status = RunJson({"job", "status", id});
   EXPECT_EQ(status["state"], "SUCCEEDED") << status.dump();
+  EXPECT_EQ(status["batch"]["queue"], "q-amd-auto") << status.dump();
+  ASSERT_EQ(status["batch"]["batchJobIds"].size(), 1u);
+
+  // What Batch received: the argv element by element (never a shell string), the tags, the
+  // resources and the retry rules of the spec.
+  const std::string batch_id = status["batch"]["batchJobIds"][0];
+  auto client = ab::BatchClient::Create(moto_.context());
+  ASSERT_TRUE(client.ok());
+  auto described = client->DescribeJobs({{batch_id}});
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  ASSERT_EQ(described->jobs.size(), 1u);
+  const ab::JobDetail& detail = described->jobs[0];
+  ASSERT_TRUE(detail.container.has_value());
+  EXPECT_EQ(detail.container->command, (std::vector<std::string>{"echo", hostile}));
+  EXPECT_EQ(detail.tags.at("aws-hpc:job-id"), id);
+  EXPECT_EQ(detail.tags.at("aws-hpc:project"), "geos");
+  EXPECT_EQ(detail.tags.at("aws-hpc:app"), "batch-echo");
+  EXPECT_EQ(detail.job_name, "batch-echo-" + id);
 
   // On the spot queue when asked.
-  Json spot = RunJson(
-      {"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--purchase", "spot", "-p",
-       "text=spot"});
+  Json spot = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--purchase",
+                       "spot", "-p", "text=spot"});
   EXPECT_EQ(spot["state"], "SUBMITTED");
   CliResult none = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
                              "--purchase", "ondemand", "-p", "text=x"},
@@ -154,8 +171,8 @@ TEST_F(BatchCliTest, ArraysAndDependenciesBeyondTwenty) {
   ASSERT_FALSE(array_id.empty());
 
   // 22 parents: more than Batch's 20, so the platform inserts barrier jobs.
-  std::vector<std::string> args = {"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
-                                   "-p", "text=child"};
+  std::vector<std::string> args = {"job",   "submit",  "batch-echo", "--backend",
+                                   "batch", "--quiet", "-p",         "text=child"};
   for (int i = 0; i < 22; ++i) {
     Json parent = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p",
                            "text=parent" + std::to_string(i)});
@@ -166,6 +183,28 @@ TEST_F(BatchCliTest, ArraysAndDependenciesBeyondTwenty) {
   EXPECT_EQ(child["state"], "SUBMITTED") << child.dump();
   Json status = RunJson({"job", "wait", child["id"].get<std::string>(), "--timeout", "60s"});
   EXPECT_EQ(status["state"], "SUCCEEDED") << status.dump();
+  // The child waits on two barriers (20 parents and 2 parents); each barrier on at most 20.
+  auto client = ab::BatchClient::Create(moto_.context());
+  ASSERT_TRUE(client.ok());
+  const std::string child_batch_id = status["batch"]["batchJobIds"][0];
+  auto described = client->DescribeJobs({{child_batch_id}});
+  ASSERT_TRUE(described.ok() && described->jobs.size() == 1u);
+  const auto& barriers = described->jobs[0].depends_on;
+  ASSERT_EQ(barriers.size(), 2u);
+  std::size_t parents = 0;
+  for (const ab::JobDependency& barrier : barriers) {
+    auto barrier_job = client->DescribeJobs({{barrier.job_id}});
+    ASSERT_TRUE(barrier_job.ok() && barrier_job->jobs.size() == 1u);
+    EXPECT_LE(barrier_job->jobs[0].depends_on.size(), 20u);
+    EXPECT_EQ(barrier_job->jobs[0].job_definition.find("aws-hpc-barrier") != std::string::npos,
+              true)
+        << barrier_job->jobs[0].job_definition;
+    parents += barrier_job->jobs[0].depends_on.size();
+  }
+  EXPECT_EQ(parents, 22u);
+  // The array: 5 tasks in one Batch array job, with its summary.
+  Json array_status = RunJson({"job", "status", array_id});
+  EXPECT_EQ(array_status["batch"]["arraySize"], 5) << array_status.dump();
   // A bad dependency type is refused before anything is submitted.
   CliResult bad = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p",
                             "text=x", "--depends-on", array_id + ":ALL"},
