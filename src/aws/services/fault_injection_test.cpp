@@ -1,5 +1,6 @@
 // File: services/fault_injection_test.cpp
-// The real client stack (CurlHttpClient, SigV4, AwsClient, standard retries, LogsClient) against
+// The real client stack (CurlHttpClient, SigV4, AwsClient, standard retries; Logs and Batch for
+// json/rest-json, IAM and STS for query, S3 for rest-xml) against
 // moto_server through tests/tools/fault_proxy.py, a loopback proxy that answers a seeded share of
 // requests itself with throttling errors, 500/503 or a connection reset, and counts what it
 // forwards. The suite starts one moto_server, each test its own proxy, on free 127.0.0.1 ports;
@@ -17,9 +18,12 @@
 #include "awshpc/aws/credentials/basic_providers.hpp"
 #include "awshpc/aws/curl_http_client.hpp"
 #include "awshpc/aws/protocols/json.hpp"
+#include "awshpc/aws/protocols/query.hpp"
 #include "awshpc/aws/retry_strategy.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/logs.hpp"
+#include "awshpc/aws/services/s3.hpp"
+#include "awshpc/aws/services/sts.hpp"
 #include "services_test_env.hpp"
 
 namespace awshpc::aws {
@@ -60,12 +64,14 @@ class FaultInjectionTest : public ::testing::Test {
 
   // A client of `service` whose endpoint is the proxy, with kMaxAttempts attempts, its own retry
   // quota and a sleeper that only counts the retries.
-  std::unique_ptr<AwsClient> MakeClient(const std::string& service, Protocol protocol) {
+  std::unique_ptr<AwsClient> MakeClient(const std::string& service, Protocol protocol,
+                                        bool s3 = false) {
     ServiceConfig config;
     config.service = service;
     config.signing_name = service;
     config.endpoint = Endpoint{proxy_url(), "us-east-1", "test"};
     config.protocol = protocol;
+    config.s3 = s3;
     RetryConfig retry;
     retry.max_attempts = kMaxAttempts;
     quota_ = std::make_shared<RetryQuota>();
@@ -240,6 +246,161 @@ TEST_F(FaultInjectionTest, ConnectionResetsAreRetried) {
   EXPECT_GT(stats["faults"].value("reset", 0), 0) << stats.dump();
   EXPECT_GT(retries_, 0);
   EXPECT_EQ(MotoLogGroups(prefix).size(), static_cast<std::size_t>(kCalls));
+}
+
+// ---- query protocol (IAM, STS): throttling is 400 <ErrorResponse> Throttling ----
+
+constexpr ServiceInfo kIam{"IAM", "iam", "iam", true};
+
+// IAM CreateUser through the proxy (not idempotent: a second forward would fail with
+// EntityAlreadyExists); the user's ARN.
+Result<std::string> CreateUser(AwsClient& iam, const std::string& name) {
+  protocols::QueryParams params;
+  params.Add("UserName", name);
+  params.Add("Path", "/fault/");
+  ASSIGN_OR_RETURN(const HttpResponse response,
+                   iam.Send("CreateUser", [&]() -> Result<HttpRequest> {
+                     return protocols::MakeQueryRequest("CreateUser", "2010-05-08", params);
+                   }));
+  ASSIGN_OR_RETURN(const protocols::XmlDocument doc,
+                   protocols::XmlDocument::Parse(response.body, "iam CreateUser"));
+  ASSIGN_OR_RETURN(const pugi::xml_node result,
+                   protocols::QueryResultNode(doc, "CreateUser", protocols::QueryFlavor::kQuery));
+  return protocols::XmlText(result, "User/Arn");
+}
+
+// The user names moto holds under path /fault/, asked directly (not through the proxy).
+std::multiset<std::string> MotoUsers(AwsContext& context) {
+  std::multiset<std::string> names;
+  auto iam = context.MakeClient(kIam, Protocol::kQuery);
+  EXPECT_TRUE(iam.ok()) << iam.status().ToString();
+  if (!iam.ok()) return names;
+  protocols::QueryParams params;
+  params.Add("PathPrefix", "/fault/");
+  params.Add("MaxItems", "1000");
+  auto response = (*iam)->Send("ListUsers", [&]() -> Result<HttpRequest> {
+    return protocols::MakeQueryRequest("ListUsers", "2010-05-08", params);
+  });
+  EXPECT_TRUE(response.ok()) << response.status().ToString();
+  if (!response.ok()) return names;
+  auto doc = protocols::XmlDocument::Parse(response->body, "iam ListUsers");
+  EXPECT_TRUE(doc.ok());
+  if (!doc.ok()) return names;
+  auto result = protocols::QueryResultNode(*doc, "ListUsers", protocols::QueryFlavor::kQuery);
+  EXPECT_TRUE(result.ok());
+  if (!result.ok()) return names;
+  for (const pugi::xml_node& user : protocols::XmlList(*result, "Users", "member")) {
+    names.insert(protocols::XmlText(user, "UserName"));
+  }
+  return names;
+}
+
+// 30% throttling, 6% 5xx, 4% resets on the query protocol: every IAM CreateUser succeeds, each
+// reaches moto once (moto holds each user once), and STS GetCallerIdentity answers too.
+TEST_F(FaultInjectionTest, QueryProtocolThrottlingAndFaultsEveryCallSucceedsOnce) {
+  StartProxy({"--seed", "31", "--throttle", "0.30", "--server-error", "0.06", "--reset", "0.04"});
+  std::unique_ptr<AwsClient> iam = MakeClient("iam", Protocol::kQuery);
+  constexpr int kCalls = 40;
+  for (int i = 0; i < kCalls; ++i) {
+    auto arn = CreateUser(*iam, "fault-user-" + std::to_string(i));
+    ASSERT_TRUE(arn.ok()) << i << ": " << arn.status().ToString();
+    EXPECT_TRUE(arn->ends_with(":user/fault/fault-user-" + std::to_string(i))) << *arn;
+  }
+  sts::StsIdentityClient sts(MakeClient("sts", Protocol::kQuery));
+  for (int i = 0; i < 5; ++i) {
+    auto identity = sts.GetCallerIdentity();
+    ASSERT_TRUE(identity.ok()) << identity.status().ToString();
+    EXPECT_EQ(identity->account, "123456789012");
+  }
+  const Json stats = ProxyStats();
+  // The five GetCallerIdentity requests are identical, so they share one signature.
+  EXPECT_EQ(stats.value("forwarded", -1), kCalls + 5) << stats.dump();
+  EXPECT_EQ(stats.value("distinct_forwarded", -1), kCalls + 1) << stats.dump();
+  const Json& faults = stats["faults"];
+  EXPECT_GT(faults.value("throttle", 0), kCalls / 10) << stats.dump();
+  EXPECT_GT(faults.value("server_error", 0) + faults.value("reset", 0), 0) << stats.dump();
+  EXPECT_GT(retries_, 0);
+
+  const std::multiset<std::string> users = MotoUsers(moto_->context());
+  EXPECT_EQ(users.size(), static_cast<std::size_t>(kCalls));
+  for (int i = 0; i < kCalls; ++i) {
+    EXPECT_EQ(users.count("fault-user-" + std::to_string(i)), 1u) << i;
+  }
+}
+
+TEST_F(FaultInjectionTest, QueryProtocolPermanentFailureIsClear) {
+  StartProxy({"--permanent"});
+  std::unique_ptr<AwsClient> iam = MakeClient("iam", Protocol::kQuery);
+  auto arn = CreateUser(*iam, "never-created");
+  ASSERT_FALSE(arn.ok());
+  const std::string message = arn.status().message();
+  EXPECT_EQ(arn.status().code(), StatusCode::kUnavailable) << message;
+  EXPECT_TRUE(message.starts_with("iam CreateUser: HTTP 503 ServiceUnavailable")) << message;
+  EXPECT_EQ(retries_, kMaxAttempts - 1);
+  EXPECT_EQ(ProxyStats().value("received", -1), kMaxAttempts);
+}
+
+// ---- rest-xml (S3): throttling is 503 <Error> SlowDown ----
+
+// 30% SlowDown, 6% 5xx, 4% resets: 30 PutObject and 30 GetObject calls all succeed, each reaches
+// moto once, and every object holds what was sent. A streamed file upload that meets a reset, a
+// 503 and a SlowDown before it gets through starts its stream over each time.
+TEST_F(FaultInjectionTest, RestXmlThrottlingAndFaultsEveryCallSucceedsOnce) {
+  auto direct = s3::S3Client::Create(moto_->context());
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  ASSERT_TRUE(direct->CreateBucket({"fault-rest-xml", ""}).ok());
+
+  StartProxy({"--seed", "1129", "--script", "reset,server_error_503,throttle", "--throttle", "0.30",
+              "--server-error", "0.06", "--reset", "0.04"});
+  s3::S3Client s3(MakeClient("s3", Protocol::kRestXml, true), &credentials_);
+
+  testing::TempDir dir;
+  std::string content;
+  for (int i = 0; i < 200'000; ++i) content += static_cast<char>('a' + i % 26);
+  const std::string file = dir.Write("streamed.bin", content);
+  s3::PutObjectRequest streamed;
+  streamed.bucket = "fault-rest-xml";
+  streamed.key = "streamed.bin";
+  streamed.file_path = file;
+  auto put_streamed = s3.PutObject(streamed);
+  ASSERT_TRUE(put_streamed.ok()) << put_streamed.status().ToString();
+  EXPECT_EQ(retries_, 3);
+  auto stored = direct->GetObject({"fault-rest-xml", "streamed.bin", "", ""});
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->body, content);
+
+  constexpr int kCalls = 30;
+  for (int i = 0; i < kCalls; ++i) {
+    s3::PutObjectRequest put;
+    put.bucket = "fault-rest-xml";
+    put.key = "results/" + std::to_string(i) + ".txt";
+    put.body = "result " + std::to_string(i * i);
+    auto written = s3.PutObject(put);
+    ASSERT_TRUE(written.ok()) << put.key << ": " << written.status().ToString();
+  }
+  for (int i = 0; i < kCalls; ++i) {
+    auto read = s3.GetObject({"fault-rest-xml", "results/" + std::to_string(i) + ".txt", "", ""});
+    ASSERT_TRUE(read.ok()) << i << ": " << read.status().ToString();
+    EXPECT_EQ(read->body, "result " + std::to_string(i * i));
+  }
+  const Json stats = ProxyStats();
+  ExpectEachForwardedOnce(stats, 1 + 2 * kCalls);
+  EXPECT_GT(stats["faults"].value("throttle", 0), kCalls / 10) << stats.dump();
+  auto listed = direct->ListObjectsV2({"fault-rest-xml", "results/", "", {}, "", ""});
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(listed->contents.size(), static_cast<std::size_t>(kCalls));
+}
+
+TEST_F(FaultInjectionTest, RestXmlPermanentFailureIsClear) {
+  StartProxy({"--permanent"});
+  s3::S3Client s3(MakeClient("s3", Protocol::kRestXml, true), &credentials_);
+  auto written = s3.PutObject({"fault-rest-xml", "never.txt", "", "x", "", {}});
+  ASSERT_FALSE(written.ok());
+  const std::string message = written.status().message();
+  EXPECT_EQ(written.status().code(), StatusCode::kUnavailable) << message;
+  EXPECT_TRUE(message.starts_with("s3 PutObject: HTTP 503 ServiceUnavailable")) << message;
+  EXPECT_EQ(retries_, kMaxAttempts - 1);
+  EXPECT_EQ(ProxyStats().value("received", -1), kMaxAttempts);
 }
 
 }  // namespace
