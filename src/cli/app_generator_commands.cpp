@@ -1,6 +1,7 @@
 // File: app_generator_commands.cpp
-// `aws-hpc app config` (write an application's run directory) and `aws-hpc app data` (plan or
-// stage its input data), for apps that have a generator: GEOS-Chem (docs/geos-chem.md).
+// `aws-hpc app config` (write an application's run directory), `aws-hpc app data` (plan or stage
+// its input data) and `aws-hpc app verify` (judge a finished run by its files), for apps that
+// have a generator: GEOS-Chem (docs/geos-chem.md).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -194,6 +195,15 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
   return Status::Ok();
 }
 
+Status VerifyCommand(CliContext& context, const GeneratorOptions& options) {
+  ASSIGN_OR_RETURN(Prepared prepared, Prepare(context, options));
+  RETURN_IF_ERROR(apps::geoschem::VerifyRun(prepared.run, options.out));
+  std::cout << fmt::format("{}: the run reached {} and wrote its {}.\n", options.out,
+                           prepared.run.end.Compact(),
+                           prepared.run.gchp ? "checkpoint" : "end-of-run restart");
+  return Status::Ok();
+}
+
 void AddCommon(CLI::App* command, GeneratorOptions& options) {
   command->add_option("app", options.app, "Application name (geos-chem)")->required();
   command->add_option("-p,--param", options.params, "Parameter NAME=VALUE (repeatable)");
@@ -233,6 +243,15 @@ void RegisterAppGeneratorCommands(CLI::App& root, CliContext& context, CommandRe
                    "us-east-1) or internet");
   data->add_flag("--list", options->list, "Also print every object");
   data->callback([&context, &result, options] { result.status = DataCommand(context, *options); });
+
+  CLI::App* verify = app->add_subcommand(
+      "verify",
+      "Judge a finished run by its files (GCHP: cap_restart reached the end and a checkpoint "
+      "exists, since GCHP can abort at shutdown after a good run); exit 0 if it succeeded");
+  AddCommon(verify, *options);
+  verify->add_option("--dir", options->out, "The run directory")->required();
+  verify->callback(
+      [&context, &result, options] { result.status = VerifyCommand(context, *options); });
 }
 
 }  // namespace awshpc::cli

@@ -102,6 +102,18 @@ TEST(GeosChemCliTest, GchpRunSettingsAndRefusedCombinations) {
   EXPECT_THAT(settings, HasSubstr("NX=6\nNY=48"));  // 6 x 8 ranks per face
   EXPECT_THAT(settings, HasSubstr("Run_Duration=\"00000007 000000\""));
   EXPECT_EQ(Slurp(gchp + "/cap_restart"), "20190701 000000\n");
+  // Success is judged by files: cap_restart at the end time and a checkpoint.
+  const std::vector<std::string> verify = {
+      "app", "verify",    "geos-chem", "--variant", "gchp",  "-p", "resolution=C180",
+      "-p",  "cores=288", "-p",        "nodes=8",   "--dir", gchp};
+  CliResult early = cli.Run(verify);
+  EXPECT_EQ(early.exit_code, 7);
+  EXPECT_THAT(early.err, HasSubstr("the run stopped early"));
+  std::ofstream(gchp + "/cap_restart") << "20190708 000000\n";
+  std::ofstream(gchp + "/gcchem_internal_checkpoint") << "CDF";
+  CliResult done = cli.Run(verify);
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_THAT(done.out, HasSubstr("reached 20190708 and wrote its checkpoint"));
 
   struct Refused {
     std::vector<std::string> args;

@@ -319,6 +319,18 @@ Status VerifyGchpRun(const RunConfig& run, const std::string& run_dir) {
                                  "/gcchem_internal_checkpoint or " + renamed + ")");
 }
 
+Status VerifyRun(const RunConfig& run, const std::string& run_dir) {
+  if (run.gchp) return VerifyGchpRun(run, run_dir);
+  const std::string restart =
+      fmt::format("{}/Restarts/GEOSChem.Restart.{}_0000z.nc4", run_dir, run.end.Compact());
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(restart, ec) &&
+      std::filesystem::file_size(restart, ec) > 0) {
+    return Status::Ok();
+  }
+  return FailedPreconditionError("no end-of-run restart " + restart + ": the run did not finish");
+}
+
 Result<std::string> HistoryFrequency(const std::string& frequency) {
   if (frequency == "end") return std::string("End");
   std::size_t digits = 0;

@@ -165,6 +165,13 @@ TEST_F(RunConfigTest, GchpSuccessIsCapRestartAtTheEndAndACheckpoint) {
   ASSERT_TRUE(
       WriteFileAtomically(dir + "/Restarts/GEOSChem.Restart.20190708_0000z.c48.nc4", "CDF").ok());
   EXPECT_TRUE(VerifyGchpRun(*run, dir).ok());
+  EXPECT_TRUE(VerifyRun(*run, dir).ok());
+  auto classic = Build("classic", {});
+  ASSERT_TRUE(classic.ok());
+  EXPECT_THAT(VerifyRun(*classic, dir).message(), HasSubstr("did not finish"));
+  ASSERT_TRUE(
+      WriteFileAtomically(dir + "/Restarts/GEOSChem.Restart.20190708_0000z.nc4", "CDF").ok());
+  EXPECT_TRUE(VerifyRun(*classic, dir).ok());
   std::filesystem::remove_all(dir);
 }
 

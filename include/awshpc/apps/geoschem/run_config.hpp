@@ -89,6 +89,9 @@ Result<std::pair<int, int>> DomainDecomposition(int cores);
 // exists in `run_dir` (GCHP 14.7 can abort at shutdown after a good run, so the exit code alone
 // is not the verdict). FailedPrecondition says what is missing.
 Status VerifyGchpRun(const RunConfig& run, const std::string& run_dir);
+// Classic: the end-of-run restart Restarts/GEOSChem.Restart.<end>_0000z.nc4 exists; GCHP: as
+// VerifyGchpRun.
+Status VerifyRun(const RunConfig& run, const std::string& run_dir);
 
 // HISTORY frequency "1d" -> "00000001 000000", "3h" -> "00000000 030000", "1mo" ->
 // "00000100 000000", "end" -> "End".
