@@ -68,7 +68,12 @@ Status CheckArch(const std::string& arch, bool allow_auto) {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
-  return catalog->Find(arch).status().WithContext("--arch");
+  if (auto found = catalog->Find(arch); !found.ok()) {
+    return InvalidArgumentError("--arch: " + found.status().message() + "; expected x86_64, arm64" +
+                                (allow_auto ? ", auto" : "") +
+                                " or a target of `aws-hpc arch list`");
+  }
+  return Status::Ok();
 }
 
 // ---- cost prices ----

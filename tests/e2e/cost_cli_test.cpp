@@ -1,10 +1,21 @@
 // End-to-end tests of `aws-hpc cost ...` and the cost checks of `job submit`: the real binary,
 // a temporary AWS_HPC_HOME, real jobs.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <fcntl.h>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "cli_runner.hpp"
 
@@ -46,7 +57,8 @@ TEST(CostCliTest, EveryCostCommandHasHelp) {
                                            {"cost", "budget"},
                                            {"cost", "budget", "set"},
                                            {"cost", "budget", "list"},
-                                           {"cost", "budget", "delete"}}) {
+                                           {"cost", "budget", "delete"},
+                                           {"cost", "refresh"}}) {
     command.push_back("--help");
     CliResult result = cli.Run(command);
     EXPECT_EQ(result.exit_code, 0) << command[1];
@@ -164,6 +176,172 @@ TEST(CostCliTest, SubmitEstimatesReportsAndBudgetsHold) {
       cli.Run({"cost", "budget", "set", "--project", "x", "--monthly", "5", "--alert", "80,50"})
           .exit_code,
       2);
+}
+
+// A loopback server process (moto_server, the Price List stand-in) started by argv on a free
+// port and stopped by its PID.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(const std::vector<std::string>& argv_with_port_last) {
+    port_ = FreePort();
+    std::vector<std::string> args = argv_with_port_last;
+    for (std::string& arg : args) {
+      if (arg == "PORT") arg = std::to_string(port_);
+    }
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      const int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execvp(argv[0], argv.data());
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline && !started_) {
+      const int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+      started_ = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      close(fd);
+      if (!started_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~LoopbackServer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  bool started() const { return started_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  static int FreePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+  }
+  int port_ = 0;
+  pid_t pid_ = -1;
+  bool started_ = false;
+};
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(CostCliTest, RefreshFromAwsThenSpotEstimatesAndMirroredBudgets) {
+  CliRunner cli;
+  const std::string dir = cli.home() + "/price-list";
+  const std::string version = "/offers/v1.0/aws/AmazonEC2/20260119132324/us-east-1/index.json";
+  WriteFile(dir + "/offers/v1.0/aws/AmazonEC2/current/region_index.json",
+            json({{"formatVersion", "v1.0"},
+                  {"publicationDate", "2026-01-19T13:23:24Z"},
+                  {"regions",
+                   {{"us-east-1", {{"regionCode", "us-east-1"}, {"currentVersionUrl", version}}}}}})
+                .dump());
+  WriteFile(dir + version, Slurp(AWSHPC_SOURCE_DIR "/src/cost/testdata/offer-sample.json"));
+  LoopbackServer price_list(
+      {"python3", AWSHPC_SOURCE_DIR "/tests/tools/price_list_server.py", "PORT", dir});
+  ASSERT_TRUE(price_list.started()) << "python3 tests/tools/price_list_server.py did not start";
+  LoopbackServer moto({"moto_server", "-H", "127.0.0.1", "-p", "PORT"});
+  ASSERT_TRUE(moto.started()) << "moto_server did not start (Debian python3-moto or pip moto)";
+  const std::map<std::string, std::string> env = {
+      {"AWS_HPC_PRICE_LIST_URL", price_list.url()},
+      {"AWS_ENDPOINT_URL", moto.url()},
+      {"AWS_ACCESS_KEY_ID", "AKIDFAKEFAKEFAKE"},
+      {"AWS_SECRET_ACCESS_KEY", "fake-secret"},
+      {"AWS_REGION", "us-east-1"},
+      {"AWS_CONFIG_FILE", cli.home() + "/no-config"},
+      {"AWS_SHARED_CREDENTIALS_FILE", cli.home() + "/no-credentials"},
+      {"AWS_EC2_METADATA_DISABLED", "true"},
+      {"AWS_HPC_APPS_PATH", AWSHPC_SOURCE_DIR "/apps/examples"}};
+
+  CliResult refresh = cli.Run(
+      {"cost", "refresh", "--price-list", "--spot", "--family", "c5", "--region", "us-east-1"},
+      env);
+  ASSERT_EQ(refresh.exit_code, 0) << refresh.err;
+  EXPECT_NE(refresh.out.find("us-east-1 Price List: 2 on-demand prices dated 2026-01-19 from " +
+                             price_list.url() + version),
+            std::string::npos)
+      << refresh.out;
+  EXPECT_NE(refresh.out.find("us-east-1 DescribeSpotPriceHistory: "), std::string::npos);
+  for (const auto& entry : std::filesystem::directory_iterator(cli.home())) {
+    EXPECT_FALSE(entry.path().string().ends_with(".part")) << "left behind: " << entry.path();
+  }
+  CliResult spot = cli.Run({"cost", "prices", "--spot", "--instance", "c5.4xlarge", "-o", "json"});
+  ASSERT_EQ(spot.exit_code, 0) << spot.err;
+  json spot_rows = ParseJson(spot)["prices"];
+  ASSERT_EQ(spot_rows.size(), 1u);
+  EXPECT_EQ(spot_rows[0]["usd_per_hour"], "0.000010");  // moto's placeholder spot price
+  EXPECT_EQ(spot_rows[0]["source"], "ec2-spot-price-history");
+
+  // A spot estimate uses the stored price and says so; a type without one falls back.
+  CliResult estimate = cli.Run({"cost", "estimate", "geos-chem", "--instance", "c5.4xlarge",
+                                "--runtime", "5656s", "--spot", "-o", "json"},
+                               env);
+  ASSERT_EQ(estimate.exit_code, 0) << estimate.err;
+  json e = ParseJson(estimate)["estimates"][0];
+  EXPECT_EQ(e["usd_per_hour"], "0.000010");
+  EXPECT_NE(e["price_basis"].get<std::string>().find("spot price from ec2-spot-price-history"),
+            std::string::npos);
+  CliResult fallback = cli.Run({"cost", "estimate", "geos-chem", "--instance", "c7g.4xlarge",
+                                "--runtime", "5656s", "--spot"},
+                               env);
+  ASSERT_EQ(fallback.exit_code, 0) << fallback.err;
+  EXPECT_NE(fallback.out.find("(assumed spot price: 35% of on-demand)"), std::string::npos)
+      << fallback.out;
+
+  // Mirroring into AWS Budgets (moto): created, reconciled, listed, deleted with the budget.
+  CliResult no_subscriber = cli.Run(
+      {"cost", "budget", "set", "--project", "climate", "--monthly", "500", "--mirror-aws"}, env);
+  EXPECT_EQ(no_subscriber.exit_code, 2);
+  EXPECT_NE(no_subscriber.err.find("--notify-email"), std::string::npos);
+  CliResult mirrored = cli.Run({"cost", "budget", "set", "--project", "climate", "--monthly", "500",
+                                "--mirror-aws", "--notify-email", "hpc-admins@example.com"},
+                               env);
+  ASSERT_EQ(mirrored.exit_code, 0) << mirrored.err;
+  EXPECT_NE(mirrored.out.find("AWS Budgets: aws-hpc-climate created; notifications 3 added"),
+            std::string::npos)
+      << mirrored.out;
+  CliResult again = cli.Run(
+      {"cost", "budget", "set", "--project", "climate", "--monthly", "500", "--alert", "50,90"},
+      env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("aws-hpc-climate exists; notifications 1 added, 2 removed"),
+            std::string::npos)
+      << again.out;
+  CliResult listed = cli.Run({"cost", "budget", "list", "-o", "json"}, env);
+  EXPECT_EQ(ParseJson(listed)[0]["aws_budget"], "aws-hpc-climate");
+  CliResult removed = cli.Run({"cost", "budget", "delete", "--project", "climate"}, env);
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(removed.out.find("AWS Budgets: aws-hpc-climate deleted"), std::string::npos)
+      << removed.out;
+}
+
+TEST(CostCliTest, PricesByMicroarchitecture) {
+  CliRunner cli;
+  CliResult zen4 =
+      cli.Run({"cost", "prices", "--arch", "zen4", "--region", "us-east-1", "-o", "json"});
+  ASSERT_EQ(zen4.exit_code, 0) << zen4.err;
+  std::set<std::string> families;
+  const json out = ParseJson(zen4);
+  for (const json& row : out["prices"]) families.insert(row["family"].get<std::string>());
+  EXPECT_EQ(families, (std::set<std::string>{"c7a", "m7a"}));
+  CliResult unknown = cli.Run({"cost", "prices", "--arch", "zen9"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("zen2"), std::string::npos) << unknown.err;  // the suggestion
 }
 
 }  // namespace
