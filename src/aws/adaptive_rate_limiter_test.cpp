@@ -1,14 +1,21 @@
 // File: adaptive_rate_limiter_test.cpp
 // The adaptive retry mode's limiter on a manual clock (sleeping moves time; nothing really
 // sleeps): a client that could send 100 requests/s talks to a simulated service that throttles
-// above a given rate, and the test measures the send rate the limiter lets through.
+// above a given rate, and the test measures the send rate the limiter lets through. The same
+// response sequence replayed through the installed botocore gives the same rates.
 #include "awshpc/aws/adaptive_rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 #include <vector>
+
+#include "awshpc/aws/process.hpp"
+#include "test_util.hpp"
 
 namespace awshpc::aws {
 namespace {
@@ -172,6 +179,55 @@ TEST(AdaptiveRateLimiterTest, ConcurrentUseIsSafe) {
   EXPECT_TRUE(limiter.enabled());
   EXPECT_GE(limiter.fill_rate(), 0.5);
   EXPECT_GT(clock.slept(), 0.0);
+}
+
+// 3000 responses at irregular times (1 to 60 ms apart) in phases without throttling, with 20%
+// and with 60% throttled, fed both to this limiter and to botocore's ClientRateLimiter
+// (src/aws/testdata/botocore_adaptive.py) on fake clocks: after every response the bucket's rate,
+// the measured rate and whether the limiter is on are the same.
+TEST(AdaptiveRateLimiterTest, SameRatesAsBotocore) {
+  ASSERT_TRUE(testing::HaveProgram("python3"))
+      << "python3 is missing: install the Debian packages python3 and python3-botocore";
+  ManualLimiterClock clock(5000.0);
+  AdaptiveRateLimiter limiter(clock);
+  std::mt19937 engine(20261129);
+  nlohmann::json spec = {{"start", clock.NowSeconds()}, {"events", nlohmann::json::array()}};
+  struct State {
+    double fill, measured;
+    bool enabled;
+  };
+  std::vector<State> ours;
+  double t = clock.NowSeconds();
+  for (int i = 0; i < 3000; ++i) {
+    const double gap = 0.001 + static_cast<double>(engine() % 60) / 1000.0;
+    t += gap;
+    clock.Advance(gap);  // the same additions, so both sides see bit-identical times
+    const int percent = i < 500 ? 0 : i < 1500 ? 20 : i < 2000 ? 0 : i < 2500 ? 60 : 0;
+    const bool throttled = static_cast<int>(engine() % 100) < percent;
+    limiter.OnResponse(throttled);
+    ours.push_back({limiter.fill_rate(), limiter.measured_rate(), limiter.enabled()});
+    spec["events"].push_back({t, throttled});
+  }
+  testing::TempDir dir;
+  const std::string input = dir.Write("in.json", spec.dump());
+  const std::string output = dir.path() + "/out.json";
+  auto run = RunProcess(
+      {"python3", testing::SourcePath("src/aws/testdata/botocore_adaptive.py"), input, output});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->exit_code, 0) << run->err;
+  std::ifstream in(output);
+  const nlohmann::json theirs = nlohmann::json::parse(in);
+  ASSERT_EQ(theirs.size(), ours.size());
+  int throttled_on = 0;
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    const double fill = theirs[i][0].get<double>();
+    const double measured = theirs[i][1].get<double>();
+    ASSERT_NEAR(ours[i].fill, fill, 1e-9 * std::max(1.0, fill)) << "response " << i;
+    ASSERT_NEAR(ours[i].measured, measured, 1e-9 * std::max(1.0, measured)) << "response " << i;
+    ASSERT_EQ(ours[i].enabled, theirs[i][2].get<bool>()) << "response " << i;
+    throttled_on += ours[i].enabled ? 1 : 0;
+  }
+  EXPECT_GT(throttled_on, 2000);  // the comparison covered the limiter switched on
 }
 
 }  // namespace
