@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/ecr.hpp"
@@ -194,8 +195,9 @@ class Pusher {
       options.log_path = log;
       ASSIGN_OR_RETURN(ctr::EcrPushResult result,
                        ctr::PushToEcr(*ecr_, driver, context_->http(), local_ref, options));
-      std::cerr << fmt::format("  ECR {}{}: {}:{} {}{}\n", result.repository_uri,
+      std::cerr << fmt::format("  ECR {}{}{}: {}:{} {}{}\n", result.repository_uri,
                                result.repository_created ? " (created, scan on push)" : "",
+                               result.lifecycle_policy_set ? " (lifecycle policy set)" : "",
                                repository, tag, result.digest,
                                result.registered_with_put_image
                                    ? " (layers on " + result.pushed_to + ", manifest via PutImage)"
@@ -207,6 +209,9 @@ class Pusher {
         ctr::PushToRegistry(driver, context_->http(), local_ref, registry_, repository, tag, log));
     return result.destination + "@" + result.digest;
   }
+
+  // The registry of a plain --push (nullptr for ECR).
+  const ctr::RegistryRef* registry() const { return ecr_ ? nullptr : &registry_; }
 
  private:
   Pusher() = default;
@@ -527,6 +532,28 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
   if (options.build.dry_run) {
     if (context.Format() != OutputFormat::kTable) PrintStructured(plans, context.Format());
     return first_error;
+  }
+  // Several platforms pushed to a registry: one manifest list names them all.
+  std::vector<std::string> pushed_images;
+  std::set<std::string> platforms;
+  for (const auto& row : rows) {
+    if (!row.pushed.empty() && platforms.insert(row.platform).second) {
+      pushed_images.push_back(row.image);
+    }
+  }
+  if (pusher && pusher->registry() != nullptr && pushed_images.size() > 1) {
+    const std::string tag = ctr::SanitizeTag(
+        app->version + "-" + (options.variant.empty() ? app->default_variant : options.variant));
+    const std::string destination =
+        pusher->registry()->Repository("aws-hpc/" + app->name) + ":" + tag;
+    auto digest = driver->PushManifestList("aws-hpc-list/" + app->name + ":" + tag, pushed_images,
+                                           destination, !pusher->registry()->loopback, "",
+                                           builds + "/" + LogName("manifest-" + app->name));
+    if (digest.ok()) {
+      std::cerr << "Manifest list " << destination << "@" << *digest << "\n";
+    } else if (first_error.ok()) {
+      first_error = digest.status();
+    }
   }
   PrintRows(context, rows);
   return first_error;

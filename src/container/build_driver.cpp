@@ -177,12 +177,17 @@ std::vector<std::string> BuildDriver::BuildArgv(const BuildRequest& request) con
                                      ? (fs::path(request.context_dir) / "Dockerfile").string()
                                      : request.dockerfile;
   std::vector<std::string> argv = {program_};
+  // The layer cache speeds up rebuilds, but buildah 1.28 reuses a cached layer of another
+  // platform for the same instruction (an arm64 build got the amd64 image): cross builds skip it.
+  const bool cache = request.platform.empty() || request.platform == HostPlatform();
   switch (tool_) {
     case BuildTool::kBuildah:
-      argv.insert(argv.end(), {"bud", "--isolation", "chroot", "--layers"});
+      argv.insert(argv.end(), {"bud", "--isolation", "chroot"});
+      if (cache) argv.push_back("--layers");
       break;
     case BuildTool::kPodman:
-      argv.insert(argv.end(), {"build", "--isolation", "chroot", "--layers"});
+      argv.insert(argv.end(),
+                  {"build", "--isolation", "chroot", cache ? "--layers" : "--layers=false"});
       break;
     case BuildTool::kDocker:
       argv.insert(argv.end(), {"build", "--progress=plain"});

@@ -16,11 +16,15 @@ TEST(BuildDriver, ArgvUsesSandboxSafeOptions) {
   request.context_dir = "/ctx";
   request.tag = "a/b:c";
   request.target = "devel";
-  request.platform = "linux/arm64";
+  request.platform = HostPlatform();
   EXPECT_EQ(BuildDriver(BuildTool::kBuildah, "/usr/bin/buildah").BuildArgv(request),
             (std::vector<std::string>{"/usr/bin/buildah", "bud", "--isolation", "chroot",
                                       "--layers", "-f", "/ctx/Dockerfile", "-t", "a/b:c",
-                                      "--target", "devel", "--platform", "linux/arm64", "/ctx"}));
+                                      "--target", "devel", "--platform", HostPlatform(), "/ctx"}));
+  // Another platform: no layer cache (buildah would reuse the host platform's layers).
+  request.platform = HostPlatform() == "linux/arm64" ? "linux/amd64" : "linux/arm64";
+  EXPECT_EQ(BuildDriver(BuildTool::kBuildah, "buildah").BuildArgv(request)[4], "-f");
+  EXPECT_EQ(BuildDriver(BuildTool::kPodman, "podman").BuildArgv(request)[4], "--layers=false");
   EXPECT_EQ(BuildDriver(BuildTool::kPodman, "podman").BuildArgv(request)[1], "build");
   EXPECT_EQ(BuildDriver(BuildTool::kDocker, "docker").BuildArgv(request)[2], "--progress=plain");
   RunRequest run;

@@ -25,6 +25,14 @@ constexpr std::string_view kManifestTypes =
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
 
+// Untagged images (replaced tags) go after 14 days; at most 100 images are kept per repository.
+constexpr std::string_view kLifecyclePolicy =
+    R"({"rules":[{"rulePriority":1,"description":"aws-hpc: expire untagged images after 14 days",)"
+    R"("selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days",)"
+    R"("countNumber":14},"action":{"type":"expire"}},{"rulePriority":2,)"
+    R"("description":"aws-hpc: keep the newest 100 images","selection":{"tagStatus":"any",)"
+    R"("countType":"imageCountMoreThan","countNumber":100},"action":{"type":"expire"}}]})";
+
 bool IsLoopbackHost(std::string_view host_port) {
   std::string_view host = host_port;
   if (host.starts_with("[")) {
@@ -155,6 +163,25 @@ Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& dri
     result.repository_uri = created.repository.repository_uri;
     result.repository_created = true;
     result.scan_on_push = true;
+  }
+
+  if (!result.repository_created && !described->repositories.empty()) {
+    result.scan_on_push = described->repositories.front().scan_on_push.value_or(false);
+  }
+  // The lifecycle policy, when the repository has none yet (one set by hand is kept).
+  aws::ecr::GetLifecyclePolicyRequest get_policy;
+  get_policy.repository_name = options.repository;
+  auto policy = ecr.GetLifecyclePolicy(get_policy);
+  if (!policy.ok() && policy.status().code() != StatusCode::kNotFound) {
+    return policy.status().WithContext("ECR GetLifecyclePolicy " + options.repository);
+  }
+  if (!policy.ok()) {
+    aws::ecr::PutLifecyclePolicyRequest put_policy;
+    put_policy.repository_name = options.repository;
+    put_policy.lifecycle_policy_text = std::string(kLifecyclePolicy);
+    RETURN_IF_ERROR_CTX(ecr.PutLifecyclePolicy(put_policy).status(),
+                        "ECR PutLifecyclePolicy " + options.repository);
+    result.lifecycle_policy_set = true;
   }
 
   // The login: a token for the registry endpoint.

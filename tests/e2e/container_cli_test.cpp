@@ -367,7 +367,8 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
   // registered with PutImage, checked with DescribeImages; a second push finds the repository.
   CliResult ecr = cli_.Run(Build({"--push", "ecr"}), Env());
   ASSERT_EQ(ecr.exit_code, 0) << ecr.out << ecr.err;
-  EXPECT_NE(ecr.err.find("(created, scan on push)"), std::string::npos) << ecr.err;
+  EXPECT_NE(ecr.err.find("(created, scan on push) (lifecycle policy set)"), std::string::npos)
+      << ecr.err;
   EXPECT_NE(ecr.err.find("manifest via PutImage"), std::string::npos) << ecr.err;
   EXPECT_NE(
       ecr.out.find(".dkr.ecr.us-east-1.amazonaws.com/aws-hpc/lammps:" + std::string(kImageTag)),
@@ -384,13 +385,14 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
       "c=boto3.client('ecr',region_name='us-east-1',endpoint_url=sys.argv[1])\n"
       "r=c.describe_repositories(repositoryNames=['aws-hpc/lammps'])['repositories'][0]\n"
       "i=c.describe_images(repositoryName='aws-hpc/lammps')['imageDetails']\n"
+      "p=c.get_lifecycle_policy(repositoryName='aws-hpc/lammps')['lifecyclePolicyText']\n"
       "print(r['imageScanningConfiguration']['scanOnPush'], sorted(t for d in i for t in "
-      "d.get('imageTags',[])))\n";
+      "d.get('imageTags',[])), 'untagged' in p)\n";
   aws::ProcessResult boto =
       RunTool({"env", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "python3", "-c", check,
                "http://127.0.0.1:" + std::to_string(moto_port_)});
   ASSERT_EQ(boto.exit_code, 0) << boto.err;
-  EXPECT_EQ(boto.out, "True ['" + std::string(kImageTag) + "']\n");
+  EXPECT_EQ(boto.out, "True ['" + std::string(kImageTag) + "'] True\n");
 }
 
 }  // namespace

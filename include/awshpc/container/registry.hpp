@@ -1,6 +1,7 @@
 // File: registry.hpp
 // Pushing images: to any registry (host[:port][/prefix]) and to Amazon ECR (repository created
-// with scan-on-push if missing, login with GetAuthorizationToken, push, DescribeImages to check).
+// with scan-on-push if missing, a lifecycle policy if it has none, login with
+// GetAuthorizationToken, push, DescribeImages to check).
 // Where the registry API is served elsewhere than ECR's own endpoint (moto_server has none),
 // the layers go to that registry and the manifest is registered with ECR PutImage.
 #pragma once
@@ -63,6 +64,7 @@ struct EcrPushResult {
   std::string repository_uri;
   bool repository_created = false;
   bool scan_on_push = false;
+  bool lifecycle_policy_set = false;  // the repository had none; aws-hpc's was put
   std::string digest;
   std::string pushed_to;  // the registry the layers went to
   bool registered_with_put_image = false;
