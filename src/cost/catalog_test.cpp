@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <set>
 
 namespace awshpc::cost {
@@ -56,6 +58,30 @@ TEST(CatalogTest, PublishedPricesAndFacts) {
     }
   }
   EXPECT_TRUE(c5 && hpc7g && p5);
+}
+
+TEST(CatalogTest, GpuFamiliesOutsideUsEast1) {
+  auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
+  ASSERT_TRUE(snapshot.ok());
+  std::map<std::string, int> g5_regions, g6_regions;
+  for (const PriceRow& row : snapshot->rows) {
+    if (row.instance.family == "g5") ++g5_regions[row.region];
+    if (row.instance.family == "g6") ++g6_regions[row.region];
+    if (row.instance.type == "g5.xlarge" && row.region == "eu-west-1") {
+      EXPECT_EQ(row.per_hour.ToDecimalString(), "1.123000");
+      EXPECT_EQ(row.source, "skypilot");
+      EXPECT_EQ(row.instance.gpu_model, "NVIDIA A10G");
+    }
+    // The skypilot catalog's p4d/p5 prices predate the 2025 price cut: never used.
+    if (row.instance.family == "p5" || row.instance.family == "p4d") {
+      EXPECT_EQ(row.region, "us-east-1");
+    }
+  }
+  EXPECT_EQ(g5_regions.size(), 6u);  // every size in all six regions
+  for (const auto& [region, sizes] : g5_regions) EXPECT_EQ(sizes, 8) << region;
+  EXPECT_EQ(g6_regions.size(), 5u);  // not in eu-west-1
+  EXPECT_EQ(g6_regions.count("eu-west-1"), 0u);
+  for (const auto& [region, sizes] : g6_regions) EXPECT_EQ(sizes, 8) << region;
 }
 
 TEST(CatalogTest, BadSnapshotsNameTheLine) {
