@@ -336,9 +336,11 @@ std::int64_t UsableMemoryMiB(std::int64_t installed_mib) {
       0, installed_mib - (installed_mib * 26 + 999) / 1000 - kAgentReservedMiB);
 }
 
-std::vector<InstanceTypeFact> ExpandInstanceTypes(const std::vector<std::string>& entries,
-                                                  const std::vector<InstanceTypeFact>& catalogue) {
-  std::set<std::string> families, exact;
+namespace {
+
+// The families and exact types `entries` allow (Batch's bundles spelt out).
+void SplitEntries(const std::vector<std::string>& entries, std::set<std::string>& families,
+                  std::set<std::string>& exact) {
   for (const std::string& entry : entries) {
     if (entry == "optimal") {
       families.insert({"c4", "m4", "r4", "c5", "m5", "r5"});
@@ -352,6 +354,25 @@ std::vector<InstanceTypeFact> ExpandInstanceTypes(const std::vector<std::string>
       families.insert(entry);
     }
   }
+}
+
+}  // namespace
+
+std::vector<std::string> InstanceTypePatterns(const std::vector<std::string>& entries) {
+  std::set<std::string> families, exact;
+  SplitEntries(entries, families, exact);
+  std::vector<std::string> out;
+  for (const std::string& family : families) out.push_back(family + ".*");
+  for (const std::string& type : exact) {
+    if (families.count(type.substr(0, type.find('.'))) == 0) out.push_back(type);
+  }
+  return out;
+}
+
+std::vector<InstanceTypeFact> ExpandInstanceTypes(const std::vector<std::string>& entries,
+                                                  const std::vector<InstanceTypeFact>& catalogue) {
+  std::set<std::string> families, exact;
+  SplitEntries(entries, families, exact);
   std::vector<InstanceTypeFact> out;
   for (const InstanceTypeFact& type : catalogue) {
     const std::string family = type.name.substr(0, type.name.find('.'));

@@ -117,13 +117,17 @@ Result<QueueFact> GatherQueue(ab::BatchClient& batch, aws::ec2::Ec2Client& ec2,
   ASSIGN_OR_RETURN_CTX(ab::DescribeComputeEnvironmentsResult environments,
                        batch.DescribeComputeEnvironments(request),
                        "describing the compute environments of " + queue.name);
-  bool need_types = false;
+  std::vector<std::string> entries;
   for (const ab::ComputeEnvironmentDetail& ce : environments.compute_environments) {
-    if (ce.compute_resources && !ce.compute_resources->instance_types.empty()) need_types = true;
+    if (!ce.compute_resources) continue;
+    const auto& listed = ce.compute_resources->instance_types;
+    entries.insert(entries.end(), listed.begin(), listed.end());
   }
   std::vector<InstanceTypeFact> catalogue;
-  if (need_types) {
+  if (!entries.empty()) {
+    // Only the families the environments name (EC2 matches "c7g.*" patterns): a page or two.
     aws::ec2::DescribeInstanceTypesRequest types;
+    types.filters.push_back({"instance-type", InstanceTypePatterns(entries)});
     types.max_results = 100;
     ASSIGN_OR_RETURN_CTX(std::vector<aws::ec2::InstanceTypeInfo> infos,
                          ec2.DescribeAllInstanceTypes(types), "describing EC2 instance types");
@@ -198,7 +202,8 @@ Result<std::string> InstanceArchFor(const arch::Catalog& catalog, std::string_vi
 
 Result<BatchJobFacts> GatherBatchFacts(ab::BatchClient& batch, aws::ec2::Ec2Client& ec2,
                                        const arch::Catalog& catalog, const sched::Job& job,
-                                       const BatchJobLink& link, const Clock& clock) {
+                                       const BatchJobLink& link, std::string_view arch_hint,
+                                       const Clock& clock) {
   BatchJobFacts facts;
   facts.job_id = job.id;
   facts.now = clock.NowMillis();
@@ -232,6 +237,7 @@ Result<BatchJobFacts> GatherBatchFacts(ab::BatchClient& batch, aws::ec2::Ec2Clie
   } else if (!link.batch_ids.empty()) {
     facts.batch_id = link.batch_ids.front();
   }
+  if (facts.arch.empty()) facts.arch = std::string(arch_hint);
   if (!facts.arch.empty()) {
     // An architecture the catalog does not know is compared with nothing rather than failing.
     facts.instance_arch = InstanceArchFor(catalog, facts.arch).value_or("");

@@ -99,6 +99,8 @@ TEST(WhyExpand, FamiliesExactTypesAndBundles) {
             (std::vector<std::string>{"c7g.large", "c7g.16xlarge", "m6g.large"}));
   EXPECT_EQ(names(ExpandInstanceTypes({"default_x86_64"}, Catalogue())),
             (std::vector<std::string>{"c6i.large", "c6i.32xlarge", "m6i.large"}));
+  EXPECT_EQ(InstanceTypePatterns({"c7g", "c7g.large", "c5.large", "default_arm64"}),
+            (std::vector<std::string>{"c6g.*", "c7g.*", "m6g.*", "r6g.*", "c5.large"}));
   // "c7" is not the family of "c7g.large".
   EXPECT_TRUE(ExpandInstanceTypes({"c7"}, Catalogue()).empty());
 }

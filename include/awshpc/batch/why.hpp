@@ -67,6 +67,8 @@ struct InstanceTypeFact {
 // The instance types one `instanceTypes` entry allows: an exact type ("c5.large"), a family
 // ("c7g": every c7g.* size), or Batch's bundles "optimal" (c4, m4, r4, c5, m5, r5),
 // "default_x86_64" (m6i, c6i, r6i, c7i) and "default_arm64" (m6g, c6g, r6g, c7g).
+// DescribeInstanceTypes "instance-type" filter values that cover `entries` ("c7g.*", "c5.large").
+std::vector<std::string> InstanceTypePatterns(const std::vector<std::string>& entries);
 std::vector<InstanceTypeFact> ExpandInstanceTypes(const std::vector<std::string>& entries,
                                                   const std::vector<InstanceTypeFact>& catalogue);
 
@@ -131,10 +133,13 @@ Diagnosis DiagnoseBatch(const BatchJobFacts& facts, const DiagnoseOptions& optio
 Result<std::string> InstanceArchFor(const arch::Catalog& catalog, std::string_view arch);
 
 // Everything DiagnoseBatch needs for `job` (a Batch job of the store, `link` its Batch side).
-// DescribeInstanceTypes is called only when a compute environment names instance types.
+// The job's architecture comes from its aws-hpc:arch tag, else `arch_hint` (the deployment
+// record's, for a job Batch has forgotten). DescribeInstanceTypes is called only when a compute
+// environment names instance types; nothing beyond DescribeJobs for a running or ended job.
 Result<BatchJobFacts> GatherBatchFacts(aws::batch::BatchClient& batch, aws::ec2::Ec2Client& ec2,
                                        const arch::Catalog& catalog, const sched::Job& job,
-                                       const BatchJobLink& link, const Clock& clock);
+                                       const BatchJobLink& link, std::string_view arch_hint,
+                                       const Clock& clock);
 
 // ---- local facts ----
 
