@@ -248,7 +248,7 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
 
   image.labels = {
       {"org.opencontainers.image.title", plan.repository},
-      {"org.opencontainers.image.description", app.description},
+      {"org.opencontainers.image.description", OneLine(app.description)},
       {"org.opencontainers.image.source", p.source},
       {"org.opencontainers.image.revision", p.revision},
       {"org.opencontainers.image.version", app.version},

@@ -106,6 +106,17 @@ TEST_F(AppImageTest, ContentHashFollowsSpecRecipeAndBase) {
   EXPECT_NE(other_recipe->image.content_hash, other_spec->image.content_hash);
 }
 
+TEST_F(AppImageTest, MultiLineDescriptionBecomesOneLabelLine) {
+  app_.description = "Line one.\nLine two with \"quotes\" and $HOME.\n";
+  auto plan = Plan("x86_64");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_NE(
+      plan->image.dockerfile.find(
+          R"(org.opencontainers.image.description="Line one. Line two with \"quotes\" and \$HOME.")"),
+      std::string::npos)
+      << plan->image.dockerfile;
+}
+
 TEST_F(AppImageTest, RejectsArchitecturesAndVariantsTheAppLacks) {
   app_.architectures = {"arm64"};
   auto x86 = Plan("zen4");

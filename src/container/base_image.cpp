@@ -70,7 +70,7 @@ Result<BaseImage> MakeBase(const YamlFields& y, const YAML::Node& where, const s
   base.isa = t.isa;
   ASSIGN_OR_RETURN(base.platform, PlatformForIsa(t.isa));
   base.vendor = t.vendor;
-  base.description = t.description;
+  base.description = OneLine(t.description);
   base.os = os.name;
   base.devel_image = os.devel_image;
   base.runtime_image = os.runtime_image;

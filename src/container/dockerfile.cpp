@@ -45,6 +45,22 @@ Result<std::string> KeyValues(const std::vector<std::pair<std::string, std::stri
   return out;
 }
 
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+    } else if (u >= 0x20 && u != 0x7f) {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
 int CountInstructions(std::string_view dockerfile) {
   int count = 0;
   bool continued = false;

@@ -43,6 +43,10 @@ TEST(Dockerfile, ExecFormAndQuotingKeepValuesInert) {
   EXPECT_FALSE(KeyValues({{"A B", "1"}}).ok());
 }
 
+TEST(Dockerfile, OneLineForDescriptions) {
+  EXPECT_EQ(OneLine("  LAMMPS\n  molecular\tdynamics\x01 \n"), "LAMMPS molecular dynamics");
+}
+
 TEST(Dockerfile, CountsInstructionsNotCommentsOrContinuations) {
   EXPECT_EQ(CountInstructions("# c\nFROM a AS b\nRUN [\"x\"]\nENV A=\"1\" \\\n    B=\"2\"\n\n"
                               "FROM c\nCOPY --from=b / /\n"),

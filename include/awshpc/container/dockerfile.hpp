@@ -23,6 +23,10 @@ Result<std::string> QuoteValue(std::string_view value);
 // KEY="v1" \<newline>    KEY2="v2": the arguments of one ENV or LABEL instruction.
 Result<std::string> KeyValues(const std::vector<std::pair<std::string, std::string>>& pairs);
 
+// Free text (a description) on one line: every run of whitespace, newlines included, becomes one
+// space and other control characters are dropped, so it fits a LABEL value or a comment line.
+std::string OneLine(std::string_view text);
+
 // Counts the build steps of a Dockerfile (FROM, RUN, COPY, ...; comments and continuation lines
 // excluded), i.e. the `m` of "step n of m".
 int CountInstructions(std::string_view dockerfile);
