@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "awshpc/core/paths.hpp"
@@ -177,7 +178,7 @@ Result<Money> TransferCost(std::uint64_t bytes, const std::string& destination) 
     per_gib = Money();  // S3 to EC2 in the same region is free
   } else if (destination == "internet") {
     per_gib = cost::TransferOutPricePerGib();
-  } else if (destination.size() >= 9 && destination.find('-') != std::string::npos) {
+  } else if (std::regex_match(destination, std::regex("[a-z]{2}(-gov)?-[a-z]+-[0-9]"))) {
     per_gib = Money::FromMicros(20'000);  // inter-region data transfer out of us-east-1
   } else {
     return InvalidArgumentError("transfer destination " + destination +

@@ -104,7 +104,9 @@ TEST(TransferCostTest, FreeInRegionPricedElsewhere) {
   EXPECT_EQ(TransferCost(ten_gib, "us-east-1")->micros(), 0);
   EXPECT_EQ(TransferCost(ten_gib, "eu-west-1")->micros(), 200'000);  // $0.02/GiB
   EXPECT_EQ(TransferCost(ten_gib, "internet")->micros(), 900'000);   // $0.09/GiB
+  EXPECT_EQ(TransferCost(ten_gib, "us-gov-west-1")->micros(), 200'000);
   EXPECT_FALSE(TransferCost(ten_gib, "mars").ok());
+  EXPECT_FALSE(TransferCost(ten_gib, "not-a-region").ok());
 }
 
 TEST_F(DataManifestTest, PlansAndStagesAgainstMotoSeededWithMiniatureGcgrid) {
