@@ -100,6 +100,12 @@ std::string TempFile(const std::string& hint) {
                      std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
+bool DockerDaemonAnswers(const std::string& program) {
+  auto server = aws::RunProcess({program, "version", "--format", "{{.Server.Version}}"},
+                                std::chrono::seconds(10));
+  return server.ok() && server->exit_code == 0;
+}
+
 }  // namespace
 
 std::string_view BuildToolName(BuildTool tool) {
@@ -154,17 +160,18 @@ Result<BuildDriver> BuildDriver::Detect(std::string_view preferred) {
       return FailedPreconditionError(
           fmt::format("build tool {} is not installed (Debian package {})", preferred, preferred));
     }
+    if (tool == BuildTool::kDocker && !DockerDaemonAnswers(*program)) {
+      return FailedPreconditionError(
+          "docker is installed but its daemon does not answer (`docker version` has no server): "
+          "start dockerd, or use --tool podman or buildah");
+    }
     return BuildDriver(tool, *program);
   }
   for (BuildTool tool : {BuildTool::kPodman, BuildTool::kBuildah, BuildTool::kDocker}) {
     auto program = FindExecutable(std::string(BuildToolName(tool)));
     if (!program.ok()) continue;
-    if (tool == BuildTool::kDocker) {
-      // A docker client without a reachable daemon cannot build.
-      auto server = aws::RunProcess({*program, "version", "--format", "{{.Server.Version}}"},
-                                    std::chrono::seconds(10));
-      if (!server.ok() || server->exit_code != 0) continue;
-    }
+    // A docker client without a reachable daemon cannot build.
+    if (tool == BuildTool::kDocker && !DockerDaemonAnswers(*program)) continue;
     return BuildDriver(tool, *program);
   }
   return FailedPreconditionError(

@@ -123,6 +123,20 @@ TEST(ContainerCli, CrossArchitectureBuildsSayWhatIsMissing) {
       << arm.out << arm.err;
 }
 
+TEST(ContainerCli, DockerWithoutDaemonIsAClearError) {
+  if (!t::HaveProgram("docker")) GTEST_SKIP() << "no docker client here";
+  if (RunTool({"docker", "version", "--format", "{{.Server.Version}}"}, 20).exit_code == 0) {
+    GTEST_SKIP() << "a docker daemon answers here";
+  }
+  CliRunner cli;
+  CliResult result = cli.Run({"app", "build", "lammps", "--tool", "docker"},
+                             {{"AWS_HPC_APPS_PATH", AWSHPC_SOURCE_DIR "/apps"}});
+  EXPECT_EQ(result.exit_code, 7);
+  EXPECT_NE(result.err.find("docker is installed but its daemon does not answer"),
+            std::string::npos)
+      << result.err;
+}
+
 // ---- real builds ----------------------------------------------------------------------------
 
 // The LAMMPS base made offline: the installed lammps and Open MPI files with every shared
