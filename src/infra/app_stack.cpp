@@ -45,8 +45,9 @@ Result<nlohmann::ordered_json> SynthApp(const PlatformConfig& config, const AppS
   Json resources = Json::object();
   Json outputs = Json::object();
   resources["Repository"] = Resource(
-      "AWS::ECR::Repository", {{"RepositoryName", fmt::format("{}/{}", config.name, app.name)},
-                               {"ImageTagMutability", "IMMUTABLE"},
+      "AWS::ECR::Repository", {{"RepositoryName", fmt::format("aws-hpc/{}", app.name)},
+                               // `aws-hpc app build --push ecr` pushes here, maybe a tag again.
+                               {"ImageTagMutability", "MUTABLE"},
                                {"ImageScanningConfiguration", Json{{"ScanOnPush", true}}},
                                {"EncryptionConfiguration", Json{{"EncryptionType", "AES256"}}},
                                {"LifecyclePolicy", Json{{"LifecyclePolicyText", kLifecyclePolicy}}},
@@ -55,6 +56,8 @@ Result<nlohmann::ordered_json> SynthApp(const PlatformConfig& config, const AppS
   outputs["RepositoryUri"] = cfn::Output("Push images here", GetAtt("Repository", "RepositoryUri"));
 
   for (const std::string& family : app.families) {
+    auto found = app.image_arch.find(family);
+    const std::string image_arch = found == app.image_arch.end() ? family : found->second;
     Json requirements =
         Json::array({Json{{"Type", "VCPU"}, {"Value", std::to_string(app.vcpus)}},
                      Json{{"Type", "MEMORY"}, {"Value", std::to_string(app.memory_mib)}}});
@@ -64,8 +67,8 @@ Result<nlohmann::ordered_json> SynthApp(const PlatformConfig& config, const AppS
     }
     Json container = Json{
         {"Image", Sub(fmt::format("${{AWS::AccountId}}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}"
-                                  "/${{Repository}}:{}-{}",
-                                  app.version, family))},
+                                  "/${{Repository}}:{}-{}-{}",
+                                  app.version, app.variant, image_arch))},
         {"ResourceRequirements", requirements},
         {"JobRoleArn", Ref("JobRoleArn")},
         {"Environment", Json::array({Json{{"Name", "AWS_HPC_APP"}, {"Value", app.name}},

@@ -206,18 +206,25 @@ Result<AppStackInput> AppStackInputFor(const PlatformConfig& config, const spec:
     auto target = catalog.Find(name);
     if (target.ok()) targets.push_back(*target);
   }
+  input.variant = app.default_variant;
   for (const FamilyConfig& family : config.compute.families) {
-    bool runs = targets.empty() && family.name != "gpu";
+    std::string generic;
+    std::string specific;
     for (const arch::Microarchitecture* t : targets) {
       if (family.name == "gpu") {
-        runs = runs || t->kind == arch::TargetKind::kGpu;
+        if (t->kind == arch::TargetKind::kGpu && specific.empty()) specific = t->name;
       } else if (t->kind == arch::TargetKind::kGeneric) {
-        runs = runs || t->isa == FamilyIsa(family.name);
-      } else {
-        runs = runs || TargetInFamily(*t, family.name);
+        if (t->isa == FamilyIsa(family.name) && generic.empty()) generic = t->name;
+      } else if (TargetInFamily(*t, family.name) && specific.empty()) {
+        specific = t->name;
       }
     }
-    if (runs) input.families.push_back(family.name);
+    if (targets.empty() && family.name != "gpu")
+      generic = FamilyIsa(family.name) == "aarch64" ? "arm64" : "x86_64";
+    const std::string chosen = generic.empty() ? specific : generic;
+    if (chosen.empty()) continue;
+    input.families.push_back(family.name);
+    input.image_arch[family.name] = chosen;
   }
   if (input.families.empty()) {
     return InvalidArgumentError(fmt::format(

@@ -187,7 +187,13 @@ TEST_F(SynthTest, StorageAndApp) {
   EXPECT_EQ(job["JobDefinitionName"], "hpc-lammps-x86_64-amd");
   EXPECT_TRUE(job["RetryStrategy"].contains("Attempts"));
   EXPECT_EQ(job["RetryStrategy"]["EvaluateOnExit"][0]["OnStatusReason"], "Host EC2*");
-  EXPECT_EQ((*app)["Resources"]["Repository"]["Properties"]["RepositoryName"], "hpc/lammps");
+  EXPECT_EQ((*app)["Resources"]["Repository"]["Properties"]["RepositoryName"], "aws-hpc/lammps");
+  EXPECT_EQ(lammps->image_arch.at("x86_64-amd"), "x86_64");
+  EXPECT_EQ(lammps->image_arch.at("arm64-graviton"), "arm64");
+  const std::string image = job["ContainerProperties"]["Image"]["Fn::Sub"];
+  EXPECT_TRUE(
+      image.ends_with("/${Repository}:" + lammps->version + "-" + lammps->variant + "-x86_64"))
+      << image;
 }
 
 // cfn-lint on every stack of the example config, and of a minimal one; no errors allowed.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -68,7 +69,12 @@ struct AppStackInput {
   int gpus = 0;
   std::int64_t walltime_seconds = 0;  // 0: no timeout
   int attempts = 1;
+  std::string variant;                // the default variant, part of the image tag
   std::vector<std::string> families;  // enabled families that can run it, in config order
+  // The app architecture whose image each family runs (a generic ISA such as x86_64 when the app
+  // lists one, since every instance of the family runs it; else the first listed target of the
+  // family). Image tag: <version>-<variant>-<arch>, as `aws-hpc app build --push ecr` pushes.
+  std::map<std::string, std::string> image_arch;
 };
 Result<AppStackInput> AppStackInputFor(const PlatformConfig& config, const spec::AppSpec& app,
                                        const arch::Catalog& catalog);
