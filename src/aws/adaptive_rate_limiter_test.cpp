@@ -133,6 +133,8 @@ TEST(AdaptiveRateLimiterTest, SendRateFollowsAThrottlingServiceAndRecovers) {
   const double limited = sim.now();
   sim.RunFor(60);
   const auto [rate, throttled_share] = sim.Window(limited + 20, limited + 60);
+  RecordProperty("limited_rate_per_s", std::to_string(rate));
+  RecordProperty("limited_throttled_share", std::to_string(throttled_share));
   EXPECT_GT(rate, 40);
   EXPECT_LT(rate, 55);
   EXPECT_LT(throttled_share, 0.05);
@@ -144,6 +146,8 @@ TEST(AdaptiveRateLimiterTest, SendRateFollowsAThrottlingServiceAndRecovers) {
   const double lifted = sim.now();
   sim.RunFor(30);
   EXPECT_GT(sim.Window(lifted + 15, lifted + 30).first, 95);
+  RecordProperty("recovered_rate_per_s",
+                 std::to_string(sim.Window(lifted + 15, lifted + 30).first));
   EXPECT_EQ(sim.Window(lifted, lifted + 30).second, 0.0);
 }
 
