@@ -22,6 +22,9 @@ bool CeUsable(const ComputeEnvFact& ce) {
   return ce.state == "ENABLED" && (ce.status == "VALID" || ce.status == "UPDATING");
 }
 
+// "1 vCPU", "4 vCPUs".
+std::string Vcpus(std::int64_t n) { return fmt::format("{} vCPU{}", n, n == 1 ? "" : "s"); }
+
 bool IsSpot(const ComputeEnvFact& ce) { return ce.type == "SPOT" || ce.type == "FARGATE_SPOT"; }
 
 bool IsFargate(const ComputeEnvFact& ce) {
@@ -470,9 +473,9 @@ Diagnosis DiagnoseLocal(const LocalJobFacts& facts) {
   if (facts.vcpus > capacity.vcpus || facts.memory_mib > capacity.memory_mib) {
     out.findings.push_back(
         {Severity::kBlocking, "larger-than-machine",
-         fmt::format("It needs {} vCPUs and {}; this machine offers {} vCPUs and {}. It will "
+         fmt::format("It needs {} and {}; this machine offers {} vCPUs and {}. It will "
                      "fail when it reaches the head of the queue.",
-                     facts.vcpus, FormatMemoryMiB(facts.memory_mib), capacity.vcpus,
+                     Vcpus(facts.vcpus), FormatMemoryMiB(facts.memory_mib), capacity.vcpus,
                      FormatMemoryMiB(capacity.memory_mib)),
          "Ask for less, or submit it with `--backend batch`."});
     return out;
@@ -483,7 +486,7 @@ Diagnosis DiagnoseLocal(const LocalJobFacts& facts) {
     used_vcpus += job.vcpus;
     used_memory += job.memory_mib;
     if (holders.size() < 5) {
-      holders.push_back(fmt::format("{} ({}, {} vCPUs)", job.id, job.state, job.vcpus));
+      holders.push_back(fmt::format("{} ({}, {})", job.id, job.state, Vcpus(job.vcpus)));
     }
   }
   if (facts.holding.size() > holders.size()) {
@@ -497,9 +500,9 @@ Diagnosis DiagnoseLocal(const LocalJobFacts& facts) {
         {Severity::kWaiting, "queued-behind",
          fmt::format("{} job{} ahead of it in the local queue (higher priority, or same priority "
                      "and submitted earlier); jobs start strictly in that order. The head, {} "
-                     "(priority {}, {} vCPUs, {}), {}.",
+                     "(priority {}, {}, {}), {}.",
                      facts.ahead.size(), facts.ahead.size() == 1 ? " is" : "s are", head.id,
-                     head.priority, head.vcpus, FormatMemoryMiB(head.memory_mib),
+                     head.priority, Vcpus(head.vcpus), FormatMemoryMiB(head.memory_mib),
                      head_fits
                          ? "fits and starts at the next dispatch"
                          : fmt::format("waits for capacity: {} of {} vCPUs and {} of {} are "
@@ -513,11 +516,11 @@ Diagnosis DiagnoseLocal(const LocalJobFacts& facts) {
       used_memory + facts.memory_mib > capacity.memory_mib) {
     out.findings.push_back(
         {Severity::kWaiting, "capacity-held",
-         fmt::format("It needs {} vCPUs and {}; running jobs hold {} of {} vCPUs and {} of {}: "
+         fmt::format("It needs {} and {}; running jobs hold {} of {} vCPUs and {} of {}: "
                      "{}.",
-                     facts.vcpus, FormatMemoryMiB(facts.memory_mib), used_vcpus, capacity.vcpus,
-                     FormatMemoryMiB(used_memory), FormatMemoryMiB(capacity.memory_mib),
-                     Join(holders, ", ")),
+                     Vcpus(facts.vcpus), FormatMemoryMiB(facts.memory_mib), used_vcpus,
+                     capacity.vcpus, FormatMemoryMiB(used_memory),
+                     FormatMemoryMiB(capacity.memory_mib), Join(holders, ", ")),
          "It starts when enough of them finish."});
   }
   if (!out.Explained()) {

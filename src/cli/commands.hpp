@@ -25,5 +25,6 @@ void RegisterAwsCommands(CLI::App& root, CliContext& context, CommandResult& res
 void RegisterContainerCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterInfraCommands(CLI::App& root, CliContext& context, CommandResult& result);
 void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& result);
+void RegisterWhyCommand(CLI::App& root, CliContext& context, CommandResult& result);
 
 }  // namespace awshpc::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   RegisterAppGeneratorCommands(root, context, result);
   RegisterJobCommands(root, context, result);
   RegisterBatchCommands(root, context, result);
+  RegisterWhyCommand(root, context, result);
   RegisterArchCommands(root, context, result);
   RegisterCostCommands(root, context, result);
   RegisterAwsCommands(root, context, result);
