@@ -9,6 +9,7 @@
 
 #include "awshpc/batch/array.hpp"
 #include "awshpc/batch/routing.hpp"
+#include "awshpc/batch/staging.hpp"
 
 namespace awshpc::batch {
 namespace {
@@ -215,6 +216,24 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
   for (const auto& [name, value] : request.environment)
     overrides.environment.push_back({name, value});
   overrides.environment.push_back({"AWS_HPC_JOB_ID", job.id});
+  // Inputs through S3, outputs back to the job's prefix (the image's aws-hpc-stage does it).
+  std::vector<std::string> outputs;
+  for (const spec::OutputSpec& output : app.outputs) outputs.push_back(output.path);
+  if (!request.inputs.empty() || (!outputs.empty() && !bucket_.empty())) {
+    std::vector<StagedInput> staged;
+    if (!request.inputs.empty()) {
+      if (s3_ == nullptr) {
+        return fail(FailedPreconditionError(
+            "this job has inputs, which a Batch job reads from S3; no S3 client is configured"));
+      }
+      auto uploaded = UploadInputs(*s3_, bucket_, job.id, request.inputs);
+      if (!uploaded.ok()) return fail(uploaded.status());
+      staged = std::move(*uploaded);
+    }
+    for (const auto& [name, value] : StagingEnvironment(staged, outputs, bucket_, job.id)) {
+      overrides.environment.push_back({name, value});
+    }
+  }
   overrides.resource_requirements.push_back({"VCPU", std::to_string(request.resources.vcpus)});
   overrides.resource_requirements.push_back(
       {"MEMORY", std::to_string(request.resources.memory_mib)});

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/batch/staging.hpp"
 #include "awshpc/core/text.hpp"
 #include "commands.hpp"
 
@@ -65,6 +66,37 @@ Status Deploy(CliContext& context, const DeployOptions& options) {
   return Status::Ok();
 }
 
+// `job outputs ID [--download DIR]`: what a Batch job wrote back to the platform bucket.
+Status Outputs(CliContext& context, const std::string& id, const std::string& download) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  ASSIGN_OR_RETURN(std::string job_id, store->ResolveId(id));
+  ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  ASSIGN_OR_RETURN(aws::s3::S3Client * s3, context.S3());
+  if (!download.empty()) {
+    ASSIGN_OR_RETURN(batch::StageReport report,
+                     batch::DownloadOutputs(*s3, backend->bucket(), job_id, download));
+    std::cout << fmt::format("Downloaded {} files ({} bytes) to {}\n", report.files, report.bytes,
+                             download);
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(std::vector<aws::s3::S3Object> objects,
+                   batch::ListOutputs(*s3, backend->bucket(), job_id));
+  const std::string prefix =
+      fmt::format("s3://{}/{}outputs/", backend->bucket(), batch::JobPrefix(job_id));
+  if (context.Format() == OutputFormat::kTable) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& object : objects) rows.push_back({object.key, std::to_string(object.size)});
+    std::cout << prefix << "\n" << RenderTable({"PATH", "BYTES"}, rows);
+  } else {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& object : objects) {
+      list.push_back({{"path", object.key}, {"bytes", object.size}, {"uri", prefix + object.key}});
+    }
+    PrintStructured(list, context.Format());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& result) {
@@ -92,6 +124,17 @@ void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& r
   deploy->add_option("--execution-role", options->definition.execution_role_arn,
                      "IAM role ARN Batch pulls images and writes logs with");
   deploy->callback([&context, &result, options] { result.status = Deploy(context, *options); });
+
+  CLI::App* job = root.get_subcommand("job");
+  auto id = std::make_shared<std::string>();
+  auto download = std::make_shared<std::string>();
+  CLI::App* outputs = job->add_subcommand(
+      "outputs",
+      "List (or download) what a Batch job wrote to s3://BUCKET/aws-hpc/jobs/ID/outputs/");
+  outputs->add_option("id", *id, "Job id or a unique prefix of one")->required();
+  outputs->add_option("--download", *download, "Download every output into this directory");
+  outputs->callback(
+      [&context, &result, id, download] { result.status = Outputs(context, *id, *download); });
 }
 
 }  // namespace awshpc::cli

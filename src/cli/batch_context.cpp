@@ -1,11 +1,13 @@
 // File: batch_context.cpp
 // CliContext's AWS side: the AWS context and the Batch backend, opened only by commands that
 // need them (a local `job status` never loads credentials or reads AWS config files).
+#include <cstdlib>
 #include <memory>
 
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/s3.hpp"
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/batch/rate.hpp"
@@ -16,6 +18,7 @@ namespace awshpc::cli {
 struct BatchSession {
   std::unique_ptr<aws::AwsContext> aws;
   std::unique_ptr<aws::batch::BatchClient> client;
+  std::unique_ptr<aws::s3::S3Client> s3;
   std::unique_ptr<batch::BatchRecords> records;
   std::unique_ptr<batch::BatchBackend> backend;
 };
@@ -29,6 +32,11 @@ Result<aws::AwsContext*> CliContext::Aws() {
     ASSIGN_OR_RETURN(batch_->aws, aws::AwsContext::Create());
   }
   return batch_->aws.get();
+}
+
+Result<aws::s3::S3Client*> CliContext::S3() {
+  RETURN_IF_ERROR(Batch().status());
+  return batch_->s3.get();
 }
 
 Result<batch::BatchBackend*> CliContext::Batch() {
@@ -46,6 +54,11 @@ Result<batch::BatchBackend*> CliContext::Batch() {
   ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
   batch_->backend = std::make_unique<batch::BatchBackend>(*store, *batch_->records, *batch_->client,
                                                           *catalog, region.region);
+  ASSIGN_OR_RETURN(aws::s3::S3Client s3, aws::s3::S3Client::Create(*aws));
+  batch_->s3 = std::make_unique<aws::s3::S3Client>(std::move(s3));
+  // The platform bucket: staged inputs and job outputs live under aws-hpc/jobs/<id>/.
+  const char* bucket = std::getenv("AWS_HPC_BUCKET");
+  batch_->backend->SetStaging(batch_->s3.get(), bucket != nullptr ? bucket : "");
   return batch_->backend.get();
 }
 

@@ -19,7 +19,10 @@ class BatchBackend;
 }
 namespace awshpc::aws {
 class AwsContext;
+namespace s3 {
+class S3Client;
 }
+}  // namespace awshpc::aws
 
 namespace awshpc::cli {
 
@@ -57,6 +60,8 @@ class CliContext {
   // The AWS Batch backend (batch_context.cpp); opens the AWS context on first use.
   Result<batch::BatchBackend*> Batch();
   Result<aws::AwsContext*> Aws();
+  // The S3 client the Batch backend stages data with.
+  Result<aws::s3::S3Client*> S3();
   // Apps from $AWS_HPC_APPS_PATH, $AWS_HPC_HOME/apps, the install's share/aws-hpc/apps and the
   // source tree's apps/, in that order (the first definition of a name wins).
   const spec::AppCatalog& Catalog();

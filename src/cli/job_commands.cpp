@@ -51,6 +51,7 @@ struct SubmitOptions {
   std::vector<std::string> depends_on;
   std::vector<int> retry_on_exit_codes;
   bool no_retry_on_spot = false;
+  std::string bucket;
 };
 
 bool IsBatch(const Job& job) { return job.request.backend == batch::kBackendName; }
@@ -271,6 +272,10 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
       batch_options.depends_on.push_back(std::move(dependency));
     }
     ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+    if (!options.bucket.empty()) {
+      ASSIGN_OR_RETURN(aws::s3::S3Client * s3, context.S3());
+      backend->SetStaging(s3, options.bucket);
+    }
     ASSIGN_OR_RETURN(job, backend->Submit(*app, request, batch_options));
   } else {
     ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
@@ -498,6 +503,8 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
                      "(over 20 go through barrier jobs)");
   submit->add_option("--retry-on-exit-code", submit_options->retry_on_exit_codes,
                      "batch: retry only on these exit codes (default: the app's; at most 3)");
+  submit->add_option("--bucket", submit_options->bucket,
+                     "batch: platform bucket for inputs and outputs (default $AWS_HPC_BUCKET)");
   submit->add_flag("--no-retry-on-spot", submit_options->no_retry_on_spot,
                    "batch: do not retry when a Spot instance is reclaimed");
   submit->callback([&context, &result, submit_options] {

@@ -6,10 +6,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../../src/aws/services/services_test_env.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/s3.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -20,11 +25,36 @@ namespace ab = awshpc::aws::batch;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs a program by argv with exactly `env` (no shell); returns its exit status.
+int RunProgram(const std::vector<std::string>& argv,
+               const std::map<std::string, std::string>& env) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::clearenv();
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 class BatchCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(moto_.ok()) << moto_.error();
     ASSERT_TRUE(moto_.DisableBatchDocker().ok());
+    auto s3 = aws::s3::S3Client::Create(moto_.context());
+    ASSERT_TRUE(s3.ok() && s3->CreateBucket({"platform", ""}).ok());
     auto role = moto_.CreateRole("batch-service");
     ASSERT_TRUE(role.ok()) << role.status().ToString();
     auto client = ab::BatchClient::Create(moto_.context());
@@ -62,6 +92,7 @@ class BatchCliTest : public ::testing::Test {
     }
     env["AWS_PROFILE"] = "";
     env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
+    env["AWS_HPC_BUCKET"] = "platform";  // batch-echo has an input: it goes through S3
     return env;
   }
 
@@ -161,6 +192,63 @@ TEST_F(BatchCliTest, SubmitRoutesByArchitectureAndStatusFollowsBatch) {
   // A finished job cannot be cancelled: exit 7.
   CliResult cancel = cli_.Run({"job", "cancel", id}, Env());
   EXPECT_EQ(cancel.exit_code, 7) << cancel.err;
+}
+
+// Inputs go up to the platform bucket at submission; the environment Batch receives tells the
+// real aws-hpc-stage (run here as the container would) where to put the outputs; `job outputs`
+// lists and downloads them.
+TEST_F(BatchCliTest, DataStagingThroughThePlatformBucket) {
+  ASSERT_EQ(cli_.Run({"app", "deploy", "batch-echo", "--arch", "x86_64"}, Env()).exit_code, 0);
+  auto s3 = aws::s3::S3Client::Create(moto_.context());
+  ASSERT_TRUE(s3.ok());
+
+  // Without a bucket a local input cannot reach the job: refused, saying how to fix it.
+  std::map<std::string, std::string> no_bucket_env = Env();
+  no_bucket_env["AWS_HPC_BUCKET"] = "";
+  CliResult no_bucket =
+      cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "-p", "text=x"},
+               no_bucket_env);
+  EXPECT_NE(no_bucket.exit_code, 0);
+  EXPECT_THAT(no_bucket.err, HasSubstr("AWS_HPC_BUCKET"));
+
+  Json submitted = RunJson({"job", "submit", "batch-echo", "--backend", "batch", "--quiet",
+                            "--bucket", "platform", "-p", "text=staged"});
+  const std::string id = submitted["id"];
+  auto object = s3->GetObject({"platform", "aws-hpc/jobs/" + id + "/inputs/greeting.txt", "", ""});
+  ASSERT_TRUE(object.ok()) << object.status().ToString();
+  EXPECT_EQ(object->body, "hello from the app directory\n");
+
+  Json status = RunJson({"job", "status", id});
+  auto client = ab::BatchClient::Create(moto_.context());
+  ASSERT_TRUE(client.ok());
+  auto described = client->DescribeJobs({{status["batch"]["batchJobIds"][0].get<std::string>()}});
+  ASSERT_TRUE(described.ok() && described->jobs.size() == 1u);
+  std::map<std::string, std::string> job_env;
+  for (const auto& pair : described->jobs[0].container->environment) {
+    job_env[pair.name] = pair.value;
+  }
+  EXPECT_EQ(job_env["AWS_HPC_OUTPUT_URI"], "s3://platform/aws-hpc/jobs/" + id + "/outputs/");
+  EXPECT_THAT(job_env["AWS_HPC_INPUTS"], HasSubstr("greeting.txt"));
+
+  // The container's side, with the environment Batch holds for the job.
+  t::TempDir work;
+  work.Write("result.txt", "42\n");
+  std::vector<std::string> stage = {std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage"};
+  std::map<std::string, std::string> env = Env();
+  env.insert(job_env.begin(), job_env.end());
+  ASSERT_EQ(RunProgram({stage[0], "in", work.path()}, env), 0);
+  EXPECT_EQ(ReadAll(work.path() + "/greeting.txt"), "hello from the app directory\n");
+  ASSERT_EQ(RunProgram({stage[0], "out", work.path()}, env), 0);
+
+  const std::map<std::string, std::string> with_bucket = Env();
+  CliResult listed = cli_.Run({"job", "outputs", id, "--output", "json"}, with_bucket);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("\"path\": \"result.txt\""));
+  t::TempDir got;
+  CliResult download =
+      cli_.Run({"job", "outputs", id, "--download", got.path() + "/out"}, with_bucket);
+  ASSERT_EQ(download.exit_code, 0) << download.err;
+  EXPECT_EQ(ReadAll(got.path() + "/out/result.txt"), "42\n");
 }
 
 TEST_F(BatchCliTest, ArraysAndDependenciesBeyondTwenty) {

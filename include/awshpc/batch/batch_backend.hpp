@@ -12,6 +12,7 @@
 
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/s3.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/batch/job_definitions.hpp"
 #include "awshpc/batch/submitter.hpp"
@@ -54,6 +55,14 @@ class BatchBackend {
                const arch::Catalog& catalog, std::string region,
                const Clock& clock = SystemClock::Instance());
 
+  // Where inputs and outputs go (see staging.hpp). Without it, jobs with local inputs are
+  // refused and outputs stay in the container. `s3` must outlive the backend.
+  void SetStaging(aws::s3::S3Client* s3, std::string bucket) {
+    s3_ = s3;
+    bucket_ = std::move(bucket);
+  }
+  const std::string& bucket() const { return bucket_; }
+
   // Registers the job definition of `variant` on `arch` unless an ACTIVE revision carries the
   // same content hash; records the revision either way.
   Result<DeployResult> Deploy(const spec::AppSpec& app, const spec::Variant& variant,
@@ -90,6 +99,8 @@ class BatchBackend {
   std::string region_;
   const Clock& clock_;
   ExactlyOnceSubmitter submitter_;
+  aws::s3::S3Client* s3_ = nullptr;
+  std::string bucket_;
   std::int64_t describe_calls_ = 0;
 };
 

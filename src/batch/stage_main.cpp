@@ -1,0 +1,56 @@
+// File: stage_main.cpp
+// aws-hpc-stage: runs inside a Batch job's container, before and after the command.
+//   aws-hpc-stage in  [WORK_DIR]   download the job's inputs ($AWS_HPC_INPUTS) into WORK_DIR
+//   aws-hpc-stage out [WORK_DIR]   upload its outputs ($AWS_HPC_OUTPUTS) to $AWS_HPC_OUTPUT_URI
+// WORK_DIR defaults to the current directory. Credentials come from the standard chain, which in
+// Batch is the job role through AWS_CONTAINER_CREDENTIALS_RELATIVE_URI. See docs/batch.md.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <string>
+
+#include "awshpc/aws/aws_context.hpp"
+#include "awshpc/aws/services/s3.hpp"
+#include "awshpc/batch/staging.hpp"
+
+namespace {
+
+int Fail(const awshpc::Status& status) {
+  std::fprintf(stderr, "aws-hpc-stage: %s\n", status.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace awshpc;
+  const std::string usage = "usage: aws-hpc-stage in|out [WORK_DIR]\n";
+  if (argc < 2 || argc > 3) {
+    std::fputs(usage.c_str(), stderr);
+    return 2;
+  }
+  const std::string direction = argv[1];
+  if (direction == "-h" || direction == "--help") {
+    std::fputs(usage.c_str(), stdout);
+    return 0;
+  }
+  if (direction != "in" && direction != "out") {
+    std::fprintf(stderr, "aws-hpc-stage: %s: expected in or out\n%s", direction.c_str(),
+                 usage.c_str());
+    return 2;
+  }
+  const std::string work_dir = argc == 3 ? argv[2] : ".";
+  auto context = aws::AwsContext::Create();
+  if (!context.ok()) return Fail(context.status());
+  auto s3 = aws::s3::S3Client::Create(**context);
+  if (!s3.ok()) return Fail(s3.status());
+  auto report = direction == "in" ? batch::StageIn(*s3, aws::Environment::System(), work_dir)
+                                  : batch::StageOut(*s3, aws::Environment::System(), work_dir);
+  if (!report.ok()) return Fail(report.status());
+  std::fprintf(stderr, "aws-hpc-stage: %s: %d files, %llu bytes\n", direction.c_str(),
+               report->files, static_cast<unsigned long long>(report->bytes));
+  for (const std::string& missing : report->missing) {
+    std::fprintf(stderr, "aws-hpc-stage: output %s was not produced\n", missing.c_str());
+  }
+  return 0;
+}
