@@ -233,3 +233,61 @@ TEST_F(DeployerMotoTest, DeployDiffUpdateAndDestroyCoreAndCompute) {
 
 }  // namespace
 }  // namespace awshpc::infra
+
+namespace awshpc::infra {
+namespace {
+
+// moto cannot make a stack fail: a loopback server plays a failed update in CloudFormation's
+// XML, and the error must name the failed resource with CloudFormation's reason.
+TEST(DeployerFailureTest, FailedUpdateReportsResourcesAndReasons) {
+  const int port = t::FreeLoopbackPort();
+  t::ChildProcess server({"python3",
+                          t::SourcePath("src/infra/testdata/cfn_failed_update_server.py"),
+                          std::to_string(port)});
+  ASSERT_TRUE(t::WaitForPort(port, 30'000)) << "the loopback server did not start";
+  t::TempDir dir;
+  aws::MapEnvironment env({{"AWS_ACCESS_KEY_ID", "AKIDFAKEFAKEFAKE"},
+                           {"AWS_SECRET_ACCESS_KEY", "fake-secret"},
+                           {"AWS_REGION", "us-east-1"},
+                           {"AWS_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(port)},
+                           {"AWS_CONFIG_FILE", dir.path() + "/config"},
+                           {"AWS_SHARED_CREDENTIALS_FILE", dir.path() + "/credentials"},
+                           {"AWS_EC2_METADATA_DISABLED", "true"}});
+  aws::AwsContextOptions options;
+  options.env = &env;
+  auto context = aws::AwsContext::Create(options);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  auto client = cloudformation::CloudFormationClient::Create(**context);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  std::vector<cloudformation::StackEvent> events;
+  std::vector<cloudformation::ResourceChange> changes;
+  DeployOptions deploy;
+  deploy.poll_interval = std::chrono::milliseconds(50);
+  deploy.timeout = std::chrono::seconds(60);
+  deploy.on_event = [&](const cloudformation::StackEvent& e) { events.push_back(e); };
+  deploy.on_changes = [&](const std::vector<cloudformation::ResourceChange>& c) { changes = c; };
+  Deployer deployer(*client, deploy);
+
+  auto result = deployer.Deploy("fail-compute", R"({"Resources":{}})", {}, {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+  const std::string& message = result.status().message();
+  EXPECT_NE(message.find("stack fail-compute ended UPDATE_ROLLBACK_COMPLETE"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("JobQueueX8664AmdSpot (AWS::Batch::JobQueue) UPDATE_FAILED: Resource "
+                         "handler returned message"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("computeEnvironment fail-ce is INVALID"), std::string::npos) << message;
+  // The change set was shown; the events came oldest first, the one from before not again.
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].action, "Modify");
+  EXPECT_EQ(changes[0].replacement, "False");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].resource_status, "UPDATE_IN_PROGRESS");
+  EXPECT_EQ(events[1].resource_status, "UPDATE_FAILED");
+  EXPECT_EQ(events[2].resource_status, "UPDATE_ROLLBACK_COMPLETE");
+}
+
+}  // namespace
+}  // namespace awshpc::infra
