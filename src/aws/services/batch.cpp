@@ -73,6 +73,42 @@ Json ToJson(const ContainerProperties& c) {
   return j;
 }
 
+Json ToJson(const NodeProperties& n) {
+  Json ranges = Json::array();
+  for (const NodeRangeProperty& range : n.node_range_properties) {
+    Json r = {{"targetNodes", range.target_nodes}};
+    if (range.container) r["container"] = ToJson(*range.container);
+    ranges.push_back(std::move(r));
+  }
+  return {{"numNodes", n.num_nodes}, {"mainNode", n.main_node}, {"nodeRangeProperties", ranges}};
+}
+
+Json ToJson(const ContainerOverrides& o) {
+  Json overrides = Json::object();
+  SetIfNotEmpty(overrides, "command", o.command);
+  if (!o.environment.empty()) overrides["environment"] = ToJson(o.environment);
+  if (!o.resource_requirements.empty()) {
+    overrides["resourceRequirements"] = ToJson(o.resource_requirements);
+  }
+  SetIfNotEmpty(overrides, "instanceType", o.instance_type);
+  return overrides;
+}
+
+Json ToJson(const NodeOverrides& n) {
+  Json j = Json::object();
+  SetIfPresent(j, "numNodes", n.num_nodes);
+  if (!n.node_property_overrides.empty()) {
+    Json ranges = Json::array();
+    for (const NodePropertyOverride& range : n.node_property_overrides) {
+      Json r = {{"targetNodes", range.target_nodes}};
+      if (range.container_overrides) r["containerOverrides"] = ToJson(*range.container_overrides);
+      ranges.push_back(std::move(r));
+    }
+    j["nodePropertyOverrides"] = std::move(ranges);
+  }
+  return j;
+}
+
 Json ToJson(const JobRetryStrategy& r) {
   Json j = Json::object();
   SetIfPresent(j, "attempts", r.attempts);
@@ -170,6 +206,23 @@ ContainerProperties ContainerPropertiesFrom(const Json& j) {
   return c;
 }
 
+std::optional<NodeProperties> NodePropertiesFrom(const Json& parent) {
+  if (!parent.is_object() || !parent.contains("nodeProperties")) return std::nullopt;
+  const Json& j = JsonObject(parent, "nodeProperties");
+  NodeProperties n;
+  n.num_nodes = JsonInt(j, "numNodes").value_or(0);
+  n.main_node = JsonInt(j, "mainNode").value_or(0);
+  for (const Json& item : JsonArray(j, "nodeRangeProperties")) {
+    NodeRangeProperty range;
+    range.target_nodes = JsonString(item, "targetNodes");
+    if (item.contains("container")) {
+      range.container = ContainerPropertiesFrom(JsonObject(item, "container"));
+    }
+    n.node_range_properties.push_back(std::move(range));
+  }
+  return n;
+}
+
 std::optional<JobRetryStrategy> RetryStrategyFrom(const Json& parent) {
   if (!parent.is_object() || !parent.contains("retryStrategy")) return std::nullopt;
   const Json& j = JsonObject(parent, "retryStrategy");
@@ -241,6 +294,7 @@ JobDetail JobDetailFrom(const Json& j) {
     container.log_stream_name = JsonString(c, "logStreamName");
     container.resource_requirements = RequirementsFrom(c);
     container.environment = KeyValuesFrom(c, "environment");
+    container.instance_type = JsonString(c, "instanceType");
     d.container = std::move(container);
   }
   for (const Json& a : JsonArray(j, "attempts")) {
@@ -264,6 +318,11 @@ JobDetail JobDetailFrom(const Json& j) {
     array.size = JsonInt(a, "size");
     array.index = JsonInt(a, "index");
     d.array_properties = std::move(array);
+  }
+  d.node_properties = NodePropertiesFrom(j);
+  if (j.contains("nodeDetails")) {
+    const Json& n = JsonObject(j, "nodeDetails");
+    d.node_details = NodeDetails{JsonInt(n, "nodeIndex"), JsonBool(n, "isMainNode")};
   }
   d.retry_strategy = RetryStrategyFrom(j);
   d.timeout_seconds = TimeoutFrom(j);
@@ -425,6 +484,7 @@ Result<RegisterJobDefinitionResult> BatchClient::RegisterJobDefinition(
   if (request.container_properties) {
     body["containerProperties"] = ToJson(*request.container_properties);
   }
+  if (request.node_properties) body["nodeProperties"] = ToJson(*request.node_properties);
   if (request.retry_strategy) body["retryStrategy"] = ToJson(*request.retry_strategy);
   SetTimeout(body, request.timeout_seconds);
   SetIfPresent(body, "propagateTags", request.propagate_tags);
@@ -458,6 +518,7 @@ Result<DescribeJobDefinitionsResult> BatchClient::DescribeJobDefinitions(
     if (j.contains("containerProperties")) {
       d.container_properties = ContainerPropertiesFrom(JsonObject(j, "containerProperties"));
     }
+    d.node_properties = NodePropertiesFrom(j);
     d.retry_strategy = RetryStrategyFrom(j);
     d.timeout_seconds = TimeoutFrom(j);
     d.propagate_tags = JsonBool(j, "propagateTags");
@@ -497,16 +558,9 @@ Result<SubmitJobResult> BatchClient::SubmitJob(const SubmitJobRequest& request,
   }
   SetIfNotEmpty(body, "parameters", request.parameters);
   if (request.container_overrides) {
-    const ContainerOverrides& o = *request.container_overrides;
-    Json overrides = Json::object();
-    SetIfNotEmpty(overrides, "command", o.command);
-    if (!o.environment.empty()) overrides["environment"] = ToJson(o.environment);
-    if (!o.resource_requirements.empty()) {
-      overrides["resourceRequirements"] = ToJson(o.resource_requirements);
-    }
-    SetIfNotEmpty(overrides, "instanceType", o.instance_type);
-    body["containerOverrides"] = std::move(overrides);
+    body["containerOverrides"] = ToJson(*request.container_overrides);
   }
+  if (request.node_overrides) body["nodeOverrides"] = ToJson(*request.node_overrides);
   if (request.retry_strategy) body["retryStrategy"] = ToJson(*request.retry_strategy);
   SetIfPresent(body, "propagateTags", request.propagate_tags);
   SetTimeout(body, request.timeout_seconds);

@@ -166,6 +166,16 @@ struct ContainerProperties {
   std::string user;
   std::string instance_type;  // multi-node only
 };
+// Multi-node parallel jobs: the container of each node range ("0:" every node, "0:1", "2:").
+struct NodeRangeProperty {
+  std::string target_nodes;
+  std::optional<ContainerProperties> container;
+};
+struct NodeProperties {
+  std::int64_t num_nodes = 0;
+  std::int64_t main_node = 0;
+  std::vector<NodeRangeProperty> node_range_properties;
+};
 struct EvaluateOnExit {
   std::string on_status_reason;  // glob patterns
   std::string on_reason;
@@ -182,6 +192,7 @@ struct RegisterJobDefinitionRequest {
   std::string type = "container";  // container | multinode
   std::map<std::string, std::string> parameters;
   std::optional<ContainerProperties> container_properties;
+  std::optional<NodeProperties> node_properties;  // type multinode (instead of the container)
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;  // timeout.attemptDurationSeconds, >= 60
   std::optional<bool> propagate_tags;
@@ -203,6 +214,7 @@ struct JobDefinitionDetail {
   std::string type;
   std::map<std::string, std::string> parameters;
   std::optional<ContainerProperties> container_properties;
+  std::optional<NodeProperties> node_properties;
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;
   std::optional<bool> propagate_tags;
@@ -234,6 +246,15 @@ struct ContainerOverrides {
   std::vector<ResourceRequirement> resource_requirements;
   std::string instance_type;
 };
+// Multi-node jobs take their overrides per node range instead of containerOverrides.
+struct NodePropertyOverride {
+  std::string target_nodes;
+  std::optional<ContainerOverrides> container_overrides;
+};
+struct NodeOverrides {
+  std::optional<std::int64_t> num_nodes;
+  std::vector<NodePropertyOverride> node_property_overrides;
+};
 struct JobDependency {
   std::string job_id;
   std::string type;  // "" | N_TO_N | SEQUENTIAL
@@ -249,6 +270,7 @@ struct SubmitJobRequest {
   std::vector<JobDependency> depends_on;   // at most 20
   std::map<std::string, std::string> parameters;
   std::optional<ContainerOverrides> container_overrides;
+  std::optional<NodeOverrides> node_overrides;  // multi-node jobs only
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<bool> propagate_tags;
   std::optional<std::int64_t> timeout_seconds;
@@ -277,6 +299,12 @@ struct ContainerDetail {
   std::string log_stream_name;
   std::vector<ResourceRequirement> resource_requirements;
   std::vector<KeyValuePair> environment;
+  std::string instance_type;  // multi-node jobs: the node's instance type
+};
+// A node of a multi-node job (its id is "<parent id>#<index>").
+struct NodeDetails {
+  std::optional<std::int64_t> node_index;
+  std::optional<bool> is_main_node;
 };
 struct ArrayPropertiesDetail {
   std::map<std::string, std::int64_t> status_summary;  // parents: children per status
@@ -301,6 +329,8 @@ struct JobDetail {
   std::optional<ContainerDetail> container;
   std::vector<AttemptDetail> attempts;
   std::optional<ArrayPropertiesDetail> array_properties;
+  std::optional<NodeProperties> node_properties;  // multi-node parents
+  std::optional<NodeDetails> node_details;        // multi-node nodes
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;
   std::optional<bool> propagate_tags;
