@@ -8,6 +8,7 @@
 #include <map>
 
 #include "awshpc/batch/array.hpp"
+#include "awshpc/batch/multinode.hpp"
 #include "awshpc/batch/routing.hpp"
 #include "awshpc/batch/staging.hpp"
 
@@ -173,17 +174,15 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
         "--arch {}` first",
         app.name, variant->name, arch, region_, app.name, variant->name, arch));
   }
-  if (request.resources.nodes > 1) {
-    return FailedPreconditionError(
-        fmt::format("{}: multi-node jobs ({} nodes) are not supported on AWS Batch yet", app.name,
-                    request.resources.nodes));
-  }
 
   RoutedQueue queue;
   if (!options.queue.empty()) {
     queue.name = options.queue;
   } else {
-    ASSIGN_OR_RETURN(std::string purchase, ParsePurchaseOption(options.purchase));
+    // Multi-node jobs run on on-demand queues only (multinode.hpp).
+    ASSIGN_OR_RETURN(const std::string wanted,
+                     PurchaseForNodes(options.purchase, request.resources.nodes));
+    ASSIGN_OR_RETURN(std::string purchase, ParsePurchaseOption(wanted));
     ASSIGN_OR_RETURN(std::vector<RoutedQueue> queues, DiscoverQueues(client_));
     ASSIGN_OR_RETURN(queue, ChooseQueue(catalog_, queues, arch, purchase));
   }
@@ -241,6 +240,9 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
     overrides.resource_requirements.push_back({"GPU", std::to_string(request.resources.gpus)});
   }
   submit.container_overrides = std::move(overrides);
+  if (Status shaped = ShapeForNodes(submit, app, *variant, request.resources.nodes); !shaped.ok()) {
+    return fail(shaped);
+  }
   const std::vector<int>& exit_codes =
       options.retry_on_exit_codes.empty() ? app.retries.on_exit_codes : options.retry_on_exit_codes;
   auto retry =

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "awshpc/aws/crypto.hpp"
+#include "awshpc/batch/multinode.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/spec/render.hpp"
 
@@ -116,12 +117,6 @@ Result<ab::RegisterJobDefinitionRequest> BuildJobDefinition(const spec::AppSpec&
                                                             std::string_view arch,
                                                             const DefinitionOptions& options) {
   const sched::Resources resources = spec::DefaultResources(app, variant);
-  if (resources.nodes > 1) {
-    return FailedPreconditionError(fmt::format(
-        "{} variant {}: multi-node ({} nodes) job definitions are not supported yet; deploy a "
-        "single-node variant",
-        app.name, variant.name, resources.nodes));
-  }
   ab::RegisterJobDefinitionRequest request;
   request.job_definition_name = JobDefinitionName(app.name, variant.name, arch);
   request.type = "container";
@@ -148,6 +143,7 @@ Result<ab::RegisterJobDefinitionRequest> BuildJobDefinition(const spec::AppSpec&
     container.resource_requirements.push_back({"GPU", std::to_string(resources.gpus)});
   }
   request.container_properties = std::move(container);
+  if (resources.nodes > 1) RETURN_IF_ERROR(MakeMultiNode(request, resources.nodes));
   ASSIGN_OR_RETURN_CTX(request.retry_strategy,
                        RetryStrategyFor(app.retries.attempts, app.retries.on_exit_codes), app.file);
   request.timeout_seconds = std::max(resources.walltime_seconds, kMinTimeoutSeconds);
@@ -187,6 +183,7 @@ std::string DefinitionHash(const ab::RegisterJobDefinitionRequest& request) {
   for (const std::string& capability : request.platform_capabilities) {
     Field(text, "capability", capability);
   }
+  text += NodePropertiesHashText(request);
   for (const auto& [key, value] : request.tags) {
     if (key != kTagSpecHash) Field(text, "tag:" + key, value);
   }
