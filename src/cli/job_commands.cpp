@@ -441,6 +441,73 @@ Status Cancel(CliContext& context, const std::string& id) {
   return Status::Ok();
 }
 
+// `job watch [ID]...`: one line per state change of the given jobs (else of every job live when
+// the watch starts) until they have all ended. Local jobs are reconciled and Batch jobs synced
+// (one DescribeJobs per 100) on each look.
+Status Watch(CliContext& context, const std::vector<std::string>& ids_or_prefixes,
+             const std::string& interval_text, CommandResult& result) {
+  ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
+  double interval = 2.0;
+  if (!interval_text.empty()) {
+    ASSIGN_OR_RETURN_CTX(std::int64_t seconds, ParseDurationSeconds(interval_text), "--interval");
+    interval = std::max<double>(1.0, static_cast<double>(seconds));
+  }
+  std::vector<std::string> ids;
+  for (const std::string& text : ids_or_prefixes) {
+    ASSIGN_OR_RETURN(std::string id, store->ResolveId(text));
+    ids.push_back(std::move(id));
+  }
+  if (ids.empty()) {
+    store::JobFilter live;
+    for (JobState state : sched::kAllJobStates) {
+      if (!sched::IsTerminal(state)) live.states.push_back(state);
+    }
+    ASSIGN_OR_RETURN(std::vector<Job> jobs, store->List(live));
+    for (const Job& job : jobs) ids.push_back(job.id);
+    if (ids.empty()) {
+      std::cerr << "no live jobs to watch\n";
+      return Status::Ok();
+    }
+  }
+  std::map<std::string, std::size_t> seen;  // id -> history entries already printed
+  int exit_code = kExitOk;
+  while (true) {
+    RETURN_IF_ERROR(ReconcileLocal(context));
+    RETURN_IF_ERROR(SyncLiveBatchJobs(context));
+    bool all_done = true;
+    for (const std::string& id : ids) {
+      ASSIGN_OR_RETURN(Job job, store->Get(id));
+      for (std::size_t i = seen[id]; i < job.history.size(); ++i) {
+        const sched::StateChange& change = job.history[i];
+        const std::string state(sched::JobStateName(change.state));
+        if (context.Format() == OutputFormat::kTable) {
+          std::cout << fmt::format("{}  {}  {}  {}\n", FormatIso8601(change.time), job.id,
+                                   StyledState(state), change.reason);
+        } else {
+          // One JSON document per line, for scripts that read as the job goes.
+          std::cout << nlohmann::ordered_json{{"id", job.id},
+                                              {"state", state},
+                                              {"time", FormatIso8601(change.time)},
+                                              {"reason", change.reason}}
+                           .dump()
+                    << "\n";
+        }
+      }
+      seen[id] = job.history.size();
+      if (!sched::IsTerminal(job.state)) {
+        all_done = false;
+      } else if (ExitCodeForFinishedJob(job) != kExitOk && exit_code == kExitOk) {
+        exit_code = ExitCodeForFinishedJob(job);
+      }
+    }
+    std::cout << std::flush;
+    if (all_done) break;
+    ::usleep(static_cast<useconds_t>(interval * 1e6));
+  }
+  result.exit_code = exit_code;
+  return Status::Ok();
+}
+
 Status Wait(CliContext& context, const std::string& id, const std::string& timeout_text,
             CommandResult& result) {
   ASSIGN_OR_RETURN(double timeout, ParseTimeout(timeout_text));
@@ -552,6 +619,18 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
   wait->add_option("--timeout", *timeout, "Give up after this long, e.g. 10m");
   wait->callback(
       [&context, &result, id, timeout] { result.status = Wait(context, *id, *timeout, result); });
+
+  auto watch_ids = std::make_shared<std::vector<std::string>>();
+  auto interval = std::make_shared<std::string>();
+  CLI::App* watch = job->add_subcommand(
+      "watch",
+      "Print each state change of these jobs (default: every live job) until they all end;\n"
+      "exit code 0 all succeeded, 4 one failed, 5 one was cancelled");
+  watch->add_option("ids", *watch_ids, "Job ids or unique prefixes");
+  watch->add_option("--interval", *interval, "Time between looks (default 2s, at least 1s)");
+  watch->callback([&context, &result, watch_ids, interval] {
+    result.status = Watch(context, *watch_ids, *interval, result);
+  });
 }
 
 }  // namespace awshpc::cli

@@ -189,6 +189,20 @@ TEST_F(BatchCliTest, SubmitRoutesByArchitectureAndStatusFollowsBatch) {
   ASSERT_GE(list.size(), 2u);
   for (const Json& job : list) EXPECT_EQ(job["state"], "SUCCEEDED") << job.dump();
 
+  // watch prints each recorded change once and ends when the jobs have; JSON lines for scripts.
+  CliResult watch = cli_.Run({"job", "watch", id, spot["id"], "--output", "json"}, Env());
+  ASSERT_EQ(watch.exit_code, 0) << watch.err;
+  std::size_t lines = 0, succeeded = 0;
+  for (std::size_t start = 0, end; (end = watch.out.find('\n', start)) != std::string::npos;
+       start = end + 1) {
+    Json line = Json::parse(watch.out.substr(start, end - start), nullptr, false);
+    ASSERT_FALSE(line.is_discarded()) << watch.out;
+    ++lines;
+    if (line["state"] == "SUCCEEDED") ++succeeded;
+  }
+  EXPECT_EQ(succeeded, 2u) << watch.out;
+  EXPECT_GE(lines, 4u) << watch.out;  // SUBMITTED ... SUCCEEDED for each
+
   // A finished job cannot be cancelled: exit 7.
   CliResult cancel = cli_.Run({"job", "cancel", id}, Env());
   EXPECT_EQ(cancel.exit_code, 7) << cancel.err;
