@@ -141,7 +141,7 @@ void AddParentFindings(const BatchJobFacts& facts, Diagnosis& out) {
   }
 }
 
-// False when the queue cannot take work at all (the rest would be noise).
+// False when the queue cannot take work (capacity and Spot are then beside the point).
 bool AddQueueFindings(const BatchJobFacts& facts, Diagnosis& out) {
   const QueueFact& queue = facts.queue;
   if (!queue.found) {
@@ -411,10 +411,12 @@ Diagnosis DiagnoseBatch(const BatchJobFacts& facts, const DiagnoseOptions& optio
                             fmt::format("Batch reports status {}.", facts.status), ""});
   }
   AddParentFindings(facts, out);
-  if (AddQueueFindings(facts, out)) {
+  const bool queue_usable = AddQueueFindings(facts, out);
+  if (facts.queue.found) {
+    // Environments and fit are still told on a disabled queue: enabling it would not be enough.
     const auto usable = AddEnvironmentFindings(facts, out);
     const auto able = AddFitFindings(facts, usable, out);
-    if (!able.empty()) {
+    if (queue_usable && !able.empty()) {
       AddCapacityFindings(facts, able, out);
       AddSpotFindings(facts, able, options, out);
     }

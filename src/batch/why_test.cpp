@@ -166,6 +166,11 @@ TEST(WhyBatch, DisabledQueue) {
   EXPECT_NE(f->action.find("update-job-queue --job-queue hpc-x86 --state ENABLED"),
             std::string::npos);
   EXPECT_EQ(Find(d, "nothing-found"), nullptr);
+  // A disabled environment behind a disabled queue is told too: enabling the queue is not enough.
+  facts.queue.environments[0].state = "DISABLED";
+  d = DiagnoseBatch(facts);
+  ASSERT_NE(Find(d, "compute-environment-disabled"), nullptr) << Codes(d);
+  EXPECT_EQ(d.Summary(), Find(d, "queue-disabled")->message);
 }
 
 TEST(WhyBatch, InvalidAndMissingQueue) {
