@@ -69,6 +69,7 @@ Result<std::vector<RoutedQueue>> DiscoverQueues(ab::BatchClient& client) {
       queue.enabled = detail.state == "ENABLED";
       queue.has_scheduling_policy = !detail.scheduling_policy_arn.empty();
       queue.status_reason = detail.status_reason;
+      queue.compute_environments = static_cast<int>(detail.compute_environment_order.size());
       std::istringstream microarchs(TagOr(detail.tags, kTagMicroarchs));
       for (std::string name; microarchs >> name;) queue.microarchs.push_back(name);
       queues.push_back(std::move(queue));
@@ -88,9 +89,24 @@ Result<RoutedQueue> ChooseQueue(const arch::Catalog& catalog,
     ASSIGN_OR_RETURN(image_arch, catalog.Find(arch));
   }
   const RoutedQueue* disabled = nullptr;
+  // Spot with an on-demand fallback behaves as auto.
+  const auto purchase_matches = [purchase](const RoutedQueue& queue) {
+    return queue.purchase == purchase ||
+           (purchase == "auto" && queue.purchase == "spot" && queue.compute_environments > 1);
+  };
   for (const std::string& family : families) {
+    // Exact tags first, so a queue tagged auto wins over a spot queue that falls back.
+    std::vector<const RoutedQueue*> candidates;
     for (const RoutedQueue& queue : queues) {
-      if (queue.arch_family != family || queue.purchase != purchase) continue;
+      if (queue.arch_family == family && queue.purchase == purchase) candidates.push_back(&queue);
+    }
+    for (const RoutedQueue& queue : queues) {
+      if (queue.arch_family == family && queue.purchase != purchase && purchase_matches(queue)) {
+        candidates.push_back(&queue);
+      }
+    }
+    for (const RoutedQueue* candidate : candidates) {
+      const RoutedQueue& queue = *candidate;
       if (image_arch != nullptr && !RunsOnEveryInstance(catalog, *image_arch, queue)) continue;
       if (!queue.enabled) {
         if (disabled == nullptr) disabled = &queue;

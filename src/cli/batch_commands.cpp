@@ -36,6 +36,10 @@ Status Deploy(CliContext& context, const DeployOptions& options) {
     }
   }
   ASSIGN_OR_RETURN(batch::BatchBackend * backend, context.Batch());
+  batch::DefinitionOptions definition = options.definition;
+  if (definition.job_role_arn.empty()) {
+    definition.job_role_arn = context.PlatformSetting("job_role_arn");  // from infra deploy
+  }
   std::vector<std::vector<std::string>> rows;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const spec::Variant* variant : variants) {
@@ -43,7 +47,7 @@ Status Deploy(CliContext& context, const DeployOptions& options) {
                      batch::DeployArchitectures(*app, *variant, options.archs));
     for (const std::string& arch : archs) {
       ASSIGN_OR_RETURN(batch::DeployResult deployed,
-                       backend->Deploy(*app, *variant, arch, options.definition));
+                       backend->Deploy(*app, *variant, arch, definition));
       const batch::Deployment& d = deployed.deployment;
       const char* what = deployed.registered ? "registered" : "unchanged";
       rows.push_back({variant->name, arch, fmt::format("{}:{}", d.definition_name, d.revision),

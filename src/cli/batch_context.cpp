@@ -11,6 +11,7 @@
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/batch/rate.hpp"
+#include "awshpc/infra/state.hpp"
 #include "context.hpp"
 
 namespace awshpc::cli {
@@ -25,6 +26,16 @@ struct BatchSession {
 
 CliContext::CliContext() = default;
 CliContext::~CliContext() = default;
+
+std::string CliContext::PlatformSetting(const std::string& key) {
+  const char* config = std::getenv("AWS_HPC_CONFIG");
+  const std::string path = infra::StatePath(config != nullptr && *config ? config : "aws-hpc.yaml");
+  auto state = infra::PlatformState::Load(path);
+  if (!state.ok()) return "";
+  const auto& json = state->json();
+  const auto it = json.find(key);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : "";
+}
 
 Result<aws::AwsContext*> CliContext::Aws() {
   if (!batch_) batch_ = std::make_unique<BatchSession>();
@@ -58,7 +69,8 @@ Result<batch::BatchBackend*> CliContext::Batch() {
   batch_->s3 = std::make_unique<aws::s3::S3Client>(std::move(s3));
   // The platform bucket: staged inputs and job outputs live under aws-hpc/jobs/<id>/.
   const char* bucket = std::getenv("AWS_HPC_BUCKET");
-  batch_->backend->SetStaging(batch_->s3.get(), bucket != nullptr ? bucket : "");
+  batch_->backend->SetStaging(batch_->s3.get(),
+                              bucket != nullptr ? bucket : PlatformSetting("bucket"));
   return batch_->backend.get();
 }
 

@@ -60,6 +60,9 @@ class CliContext {
   // The AWS Batch backend (batch_context.cpp); opens the AWS context on first use.
   Result<batch::BatchBackend*> Batch();
   Result<aws::AwsContext*> Aws();
+  // A value `aws-hpc infra deploy` saved in the state file beside the platform config
+  // ($AWS_HPC_CONFIG, else ./aws-hpc.yaml): "bucket", "job_role_arn", ...; "" when none.
+  std::string PlatformSetting(const std::string& key);
   // The S3 client the Batch backend stages data with.
   Result<aws::s3::S3Client*> S3();
   // Apps from $AWS_HPC_APPS_PATH, $AWS_HPC_HOME/apps, the install's share/aws-hpc/apps and the

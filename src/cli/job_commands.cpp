@@ -571,7 +571,8 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
   submit->add_option("--retry-on-exit-code", submit_options->retry_on_exit_codes,
                      "batch: retry only on these exit codes (default: the app's; at most 3)");
   submit->add_option("--bucket", submit_options->bucket,
-                     "batch: platform bucket for inputs and outputs (default $AWS_HPC_BUCKET)");
+                     "batch: platform bucket for inputs and outputs (default $AWS_HPC_BUCKET, else "
+                     "the one `aws-hpc infra deploy` made)");
   submit->add_flag("--no-retry-on-spot", submit_options->no_retry_on_spot,
                    "batch: do not retry when a Spot instance is reclaimed");
   submit->callback([&context, &result, submit_options] {

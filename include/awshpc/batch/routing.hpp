@@ -29,6 +29,7 @@ struct RoutedQueue {
   std::string arch_family;              // "x86_64-amd", ...
   std::string purchase;                 // "spot", "ondemand", "auto"
   std::vector<std::string> microarchs;  // from kTagMicroarchs; empty: not stated
+  int compute_environments = 0;         // in the queue's order; a spot queue with 2+ falls back
   bool enabled = false;
   bool has_scheduling_policy = false;  // fair-share: jobs need a shareIdentifier
   std::string status_reason;
@@ -47,7 +48,9 @@ Result<std::string> ParsePurchaseOption(std::string_view text);
 // skipped). Paginates DescribeJobQueues.
 Result<std::vector<RoutedQueue>> DiscoverQueues(aws::batch::BatchClient& client);
 
-// The queue for an architecture and purchase option among `queues`. NotFound explains what was
+// The queue for an architecture and purchase option among `queues`. `auto` takes a queue tagged
+// auto, else a spot queue with a second compute environment to fall back on (what
+// `aws-hpc infra deploy` makes when both purchase options are enabled). NotFound explains what was
 // looked for and what exists (and how to deploy it); FailedPrecondition when the only match is
 // disabled.
 Result<RoutedQueue> ChooseQueue(const arch::Catalog& catalog,
