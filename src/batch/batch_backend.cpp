@@ -119,7 +119,7 @@ Result<DeployResult> BatchBackend::Deploy(const spec::AppSpec& app, const spec::
   result.deployment.variant = variant.name;
   result.deployment.arch = std::string(arch);
   result.deployment.definition_name = request.job_definition_name;
-  result.deployment.image = request.container_properties->image;
+  result.deployment.image = DefinitionImage(request);  // multi-node: node range 0:'s
   result.deployment.spec_hash = hash;
 
   // An ACTIVE revision with our content hash means nothing changed.

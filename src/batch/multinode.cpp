@@ -32,6 +32,16 @@ Status MakeMultiNode(ab::RegisterJobDefinitionRequest& request, int nodes) {
   return Status::Ok();
 }
 
+std::string DefinitionImage(const ab::RegisterJobDefinitionRequest& request) {
+  if (request.container_properties) return request.container_properties->image;
+  if (request.node_properties) {
+    for (const ab::NodeRangeProperty& range : request.node_properties->node_range_properties) {
+      if (range.container) return range.container->image;
+    }
+  }
+  return "";
+}
+
 std::string NodePropertiesHashText(const ab::RegisterJobDefinitionRequest& request) {
   if (!request.node_properties) return "";
   const ab::NodeProperties& n = *request.node_properties;

@@ -57,6 +57,7 @@ TEST(MultiNodeTest, FourNodeMpiVariantBecomesAMultiNodeDefinition) {
                   [](const auto& e) { return e.name == "OMPI_MCA_btl" && e.value == "^openib"; });
   EXPECT_TRUE(has_env);
   EXPECT_EQ(request->tags.at(std::string(kTagSpecHash)), DefinitionHash(*request));
+  EXPECT_EQ(DefinitionImage(*request), "public.ecr.aws/docker/library/busybox:stable");
 }
 
 TEST(MultiNodeTest, SerialVariantStaysASingleContainer) {

@@ -81,6 +81,7 @@ TEST_F(BatchMultiNodeCliTest, FourNodeMpiJobRunsOnTheOnDemandQueue) {
   ASSERT_EQ(deployed.size(), 1u) << deployed.dump();
   EXPECT_EQ(deployed[0]["status"], "registered");
   EXPECT_EQ(deployed[0]["definition"], "aws-hpc-batch-mpi-mpi-x86_64");
+  EXPECT_EQ(deployed[0]["image"], "public.ecr.aws/docker/library/busybox:stable");
   // Unchanged spec: the multi-node definition's hash matches, nothing new is registered.
   Json again = RunJson({"app", "deploy", "batch-mpi", "--variant", "mpi"});
   EXPECT_EQ(again[0]["status"], "unchanged") << again.dump();

@@ -22,6 +22,10 @@ inline constexpr std::string_view kAllNodes = "0:";
 // InvalidArgument when the request has no container or `nodes` < 2.
 Status MakeMultiNode(aws::batch::RegisterJobDefinitionRequest& request, int nodes);
 
+// The image a definition runs: its container's, or for a multi-node one its first node range's
+// ("" when it has neither).
+std::string DefinitionImage(const aws::batch::RegisterJobDefinitionRequest& request);
+
 // The node fields of a definition as text for its content hash ("" for single-node ones, so
 // their hashes do not change).
 std::string NodePropertiesHashText(const aws::batch::RegisterJobDefinitionRequest& request);

@@ -192,13 +192,14 @@ struct RegisterJobDefinitionRequest {
   std::string type = "container";  // container | multinode
   std::map<std::string, std::string> parameters;
   std::optional<ContainerProperties> container_properties;
-  std::optional<NodeProperties> node_properties;  // type multinode (instead of the container)
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;  // timeout.attemptDurationSeconds, >= 60
   std::optional<bool> propagate_tags;
   std::optional<std::int64_t> scheduling_priority;
   std::vector<std::string> platform_capabilities;  // EC2 | FARGATE
   Tags tags;
+  // Added last, with initializers, so positional initialisation written before keeps its meaning.
+  std::optional<NodeProperties> node_properties = std::nullopt;  // type multinode (no container)
 };
 struct RegisterJobDefinitionResult {
   std::string job_definition_name;
@@ -214,13 +215,14 @@ struct JobDefinitionDetail {
   std::string type;
   std::map<std::string, std::string> parameters;
   std::optional<ContainerProperties> container_properties;
-  std::optional<NodeProperties> node_properties;
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;
   std::optional<bool> propagate_tags;
   std::optional<std::int64_t> scheduling_priority;
   std::vector<std::string> platform_capabilities;
   Tags tags;
+  // Added last, with initializers, so positional initialisation written before keeps its meaning.
+  std::optional<NodeProperties> node_properties = std::nullopt;
 };
 struct DescribeJobDefinitionsRequest {
   std::vector<std::string> job_definitions;  // "name:revision" or ARNs
@@ -270,11 +272,12 @@ struct SubmitJobRequest {
   std::vector<JobDependency> depends_on;   // at most 20
   std::map<std::string, std::string> parameters;
   std::optional<ContainerOverrides> container_overrides;
-  std::optional<NodeOverrides> node_overrides;  // multi-node jobs only
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<bool> propagate_tags;
   std::optional<std::int64_t> timeout_seconds;
   Tags tags;
+  // Added last, with initializers, so positional initialisation written before keeps its meaning.
+  std::optional<NodeOverrides> node_overrides = std::nullopt;  // multi-node jobs only
 };
 struct SubmitJobResult {
   std::string job_arn;
@@ -299,7 +302,7 @@ struct ContainerDetail {
   std::string log_stream_name;
   std::vector<ResourceRequirement> resource_requirements;
   std::vector<KeyValuePair> environment;
-  std::string instance_type;  // multi-node jobs: the node's instance type
+  std::string instance_type = {};  // multi-node jobs: the node's instance type (added last)
 };
 // A node of a multi-node job (its id is "<parent id>#<index>").
 struct NodeDetails {
@@ -329,12 +332,13 @@ struct JobDetail {
   std::optional<ContainerDetail> container;
   std::vector<AttemptDetail> attempts;
   std::optional<ArrayPropertiesDetail> array_properties;
-  std::optional<NodeProperties> node_properties;  // multi-node parents
-  std::optional<NodeDetails> node_details;        // multi-node nodes
   std::optional<JobRetryStrategy> retry_strategy;
   std::optional<std::int64_t> timeout_seconds;
   std::optional<bool> propagate_tags;
   Tags tags;
+  // Added last, with initializers, so positional initialisation written before keeps its meaning.
+  std::optional<NodeProperties> node_properties = std::nullopt;  // multi-node parents
+  std::optional<NodeDetails> node_details = std::nullopt;        // multi-node nodes
 };
 struct DescribeJobsRequest {
   std::vector<std::string> jobs;  // any number: split into calls of 100
