@@ -2,15 +2,24 @@
 // aws-hpc-stage: runs inside a Batch job's container, before and after the command.
 //   aws-hpc-stage in  [WORK_DIR]   download the job's inputs ($AWS_HPC_INPUTS) into WORK_DIR
 //   aws-hpc-stage out [WORK_DIR]   upload its outputs ($AWS_HPC_OUTPUTS) to $AWS_HPC_OUTPUT_URI
+//   aws-hpc-stage exec [WORK_DIR]  run this array task's row of $AWS_HPC_TASKS_FILE
+//                                  (`job submit --param-file`): its argv, by execvp, no shell
 // WORK_DIR defaults to the current directory. Credentials come from the standard chain, which in
 // Batch is the job role through AWS_CONTAINER_CREDENTIALS_RELATIVE_URI. See docs/batch.md.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/s3.hpp"
+#include "awshpc/batch/param_file.hpp"
 #include "awshpc/batch/staging.hpp"
 
 namespace {
@@ -24,7 +33,7 @@ int Fail(const awshpc::Status& status) {
 
 int main(int argc, char** argv) {
   using namespace awshpc;
-  const std::string usage = "usage: aws-hpc-stage in|out [WORK_DIR]\n";
+  const std::string usage = "usage: aws-hpc-stage in|out|exec [WORK_DIR]\n";
   if (argc < 2 || argc > 3) {
     std::fputs(usage.c_str(), stderr);
     return 2;
@@ -34,12 +43,23 @@ int main(int argc, char** argv) {
     std::fputs(usage.c_str(), stdout);
     return 0;
   }
-  if (direction != "in" && direction != "out") {
-    std::fprintf(stderr, "aws-hpc-stage: %s: expected in or out\n%s", direction.c_str(),
+  if (direction != "in" && direction != "out" && direction != "exec") {
+    std::fprintf(stderr, "aws-hpc-stage: %s: expected in, out or exec\n%s", direction.c_str(),
                  usage.c_str());
     return 2;
   }
   const std::string work_dir = argc == 3 ? argv[2] : ".";
+  if (direction == "exec") {
+    auto task = batch::SelectTask(aws::Environment::System(), work_dir);
+    if (!task.ok()) return Fail(task.status());
+    for (const auto& [name, value] : task->environment) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (std::string& arg : task->argv) args.push_back(arg.data());
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    std::fprintf(stderr, "aws-hpc-stage: exec %s: %s\n", args[0], std::strerror(errno));
+    return 127;
+  }
   auto context = aws::AwsContext::Create();
   if (!context.ok()) return Fail(context.status());
   auto s3 = aws::s3::S3Client::Create(**context);

@@ -11,8 +11,10 @@
 
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/logs.hpp"
+#include "awshpc/batch/array.hpp"
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/batch_logs.hpp"
+#include "awshpc/batch/param_file.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -52,6 +54,7 @@ struct SubmitOptions {
   std::vector<int> retry_on_exit_codes;
   bool no_retry_on_spot = false;
   std::string bucket;
+  std::string param_file;
 };
 
 bool IsBatch(const Job& job) { return job.request.backend == batch::kBackendName; }
@@ -240,7 +243,39 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
                          "--walltime");
   }
   ASSIGN_OR_RETURN(double timeout, ParseTimeout(options.timeout));
-  ASSIGN_OR_RETURN_CTX(sched::JobRequest request, spec::Render(*app, render), options.app);
+  // --param-file: one array task per CSV row, each row validated and rendered now.
+  std::string tasks_path;
+  std::int64_t task_count = 0;
+  std::optional<sched::JobRequest> first_task;
+  if (!options.param_file.empty()) {
+    if (options.backend != batch::kBackendName) {
+      return InvalidArgumentError("--param-file needs --backend batch (an AWS Batch array job)");
+    }
+    if (options.array_size != 0) {
+      return InvalidArgumentError("--param-file and --array: the file's rows are the array");
+    }
+    ASSIGN_OR_RETURN_CTX(std::string text, ReadFileToString(options.param_file, 64u << 20),
+                         "--param-file");
+    ASSIGN_OR_RETURN(batch::TaskTable table, batch::ParseTaskCsv(text, options.param_file));
+    ASSIGN_OR_RETURN(std::vector<sched::JobRequest> tasks,
+                     batch::RenderTasks(*app, render, table, options.param_file));
+    task_count = static_cast<std::int64_t>(tasks.size());
+    first_task = tasks.front();
+    ASSIGN_OR_RETURN(std::string home, context.Home());
+    tasks_path = fmt::format("{}/tasks-{}.json", home, ::getpid());
+    RETURN_IF_ERROR(WriteFileAtomically(tasks_path, batch::TasksJson(tasks)));
+  }
+  sched::JobRequest request;
+  if (first_task) {
+    // The job's own command picks its row: aws-hpc-stage exec (see docs/batch.md).
+    request = *first_task;
+    request.argv = {"aws-hpc-stage", "exec"};
+    request.environment = {{batch::kTasksFileEnv, batch::kTasksFileName}};
+    if (task_count == 1) request.environment[batch::kArrayIndexEnv] = "0";
+    request.inputs.push_back({tasks_path, batch::kTasksFileName});
+  } else {
+    ASSIGN_OR_RETURN_CTX(request, spec::Render(*app, render), options.app);
+  }
   request.name = options.name.empty() ? request.app : options.name;
   request.priority = options.priority;
   request.backend = options.backend;
@@ -264,7 +299,7 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
     batch_options.arch = options.arch;
     batch_options.purchase = options.purchase;
     batch_options.queue = options.queue;
-    batch_options.array_size = options.array_size;
+    batch_options.array_size = task_count > 1 ? task_count : options.array_size;
     batch_options.retry_on_exit_codes = options.retry_on_exit_codes;
     batch_options.retry_on_spot_interruption = !options.no_retry_on_spot;
     for (const std::string& text : options.depends_on) {
@@ -276,7 +311,9 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
       ASSIGN_OR_RETURN(aws::s3::S3Client * s3, context.S3());
       backend->SetStaging(s3, options.bucket);
     }
-    ASSIGN_OR_RETURN(job, backend->Submit(*app, request, batch_options));
+    auto submitted = backend->Submit(*app, request, batch_options);
+    if (!tasks_path.empty()) ::unlink(tasks_path.c_str());
+    ASSIGN_OR_RETURN(job, std::move(submitted));
   } else {
     ASSIGN_OR_RETURN(backend::LocalBackend * local, context.Local());
     ASSIGN_OR_RETURN(job, local->Submit(request));
@@ -565,6 +602,9 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
                    "batch: an array of N tasks (each reads AWS_HPC_ARRAY_OFFSET + "
                    "AWS_BATCH_JOB_ARRAY_INDEX); over 10,000 are split into several Batch arrays")
       ->check(CLI::Range(std::int64_t{2}, std::int64_t{10'000'000}));
+  submit->add_option("--param-file", submit_options->param_file,
+                     "batch: an array with one task per row of this CSV (header: parameter "
+                     "names); every row is checked now, each task runs its own row");
   submit->add_option("--depends-on", submit_options->depends_on,
                      "batch: start after these jobs, ID[:N_TO_N|SEQUENTIAL]; any number "
                      "(over 20 go through barrier jobs)");

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,26 @@ int RunProgram(const std::vector<std::string>& argv,
                const std::map<std::string, std::string>& env) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::clearenv();
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// As RunProgram, with standard output written to `out_path`.
+int RunProgramToFile(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env, const std::string& out_path) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(126);
     ::clearenv();
     for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> args;
@@ -263,6 +284,43 @@ TEST_F(BatchCliTest, DataStagingThroughThePlatformBucket) {
       cli_.Run({"job", "outputs", id, "--download", got.path() + "/out"}, with_bucket);
   ASSERT_EQ(download.exit_code, 0) << download.err;
   EXPECT_EQ(ReadAll(got.path() + "/out/result.txt"), "42\n");
+}
+
+// --param-file: one task per CSV row; every row is checked at submission; each task runs its own
+// row through `aws-hpc-stage exec` (run here as the container would, with the job's environment).
+TEST_F(BatchCliTest, ParamFileArrayRunsEachRow) {
+  ASSERT_EQ(cli_.Run({"app", "deploy", "batch-echo", "--arch", "x86_64"}, Env()).exit_code, 0);
+  t::TempDir dir;
+  const std::string csv = dir.Write("tasks.csv", "text\nfirst\n\"second, with comma\"\nthird\n");
+  Json submitted = RunJson(
+      {"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--param-file", csv});
+  const std::string id = submitted["id"];
+  Json status = RunJson({"job", "status", id});
+  EXPECT_EQ(status["batch"]["arraySize"], 3) << status.dump();
+  auto client = ab::BatchClient::Create(moto_.context());
+  ASSERT_TRUE(client.ok());
+  auto described = client->DescribeJobs({{status["batch"]["batchJobIds"][0].get<std::string>()}});
+  ASSERT_TRUE(described.ok() && described->jobs.size() == 1u);
+  EXPECT_EQ(described->jobs[0].container->command,
+            (std::vector<std::string>{"aws-hpc-stage", "exec"}));
+  std::map<std::string, std::string> env = Env();
+  for (const auto& pair : described->jobs[0].container->environment) env[pair.name] = pair.value;
+  // The second task, in its container: stage in (the tasks file), then exec its row.
+  t::TempDir work;
+  const std::string stager = std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage";
+  ASSERT_EQ(RunProgram({stager, "in", work.path()}, env), 0);
+  env["AWS_BATCH_JOB_ARRAY_INDEX"] = "1";
+  env["PATH"] = "/usr/bin:/bin";
+  const std::string out = work.path() + "/out.txt";
+  ASSERT_EQ(RunProgramToFile({stager, "exec", work.path()}, env, out), 0);
+  EXPECT_EQ(ReadAll(out), "second, with comma\n");
+
+  // A bad row is refused with its line, and nothing is submitted.
+  const std::string bad = dir.Write("bad.csv", "text,nosuch\na,b\n");
+  CliResult refused = cli_.Run(
+      {"job", "submit", "batch-echo", "--backend", "batch", "--quiet", "--param-file", bad}, Env());
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("bad.csv:2"));
 }
 
 TEST_F(BatchCliTest, ArraysAndDependenciesBeyondTwenty) {
