@@ -17,9 +17,9 @@
 #include "awshpc/core/ids.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
+#include "awshpc/store/sqlite_db.hpp"
 #include "job_json.hpp"
 #include "migrations.hpp"
-#include "awshpc/store/sqlite_db.hpp"
 #include "sqlite_job_store_internal.hpp"
 
 namespace awshpc::store {
