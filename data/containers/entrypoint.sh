@@ -13,6 +13,15 @@ if [ -d /opt/aws-hpc/inputs ]; then
     [ -e "$name" ] || cp -R "$source" "$name" || exit 70
   done
 fi
+# AWS Batch jobs get their inputs through S3 (docs/batch.md, "Data staging"): the job lists them
+# in AWS_HPC_INPUTS and aws-hpc-stage downloads them here.
+if [ -n "${AWS_HPC_INPUTS:-}" ]; then
+  if ! command -v aws-hpc-stage >/dev/null 2>&1; then
+    echo "aws-hpc-entrypoint: the job has inputs on S3 but this image has no aws-hpc-stage" >&2
+    exit 70
+  fi
+  aws-hpc-stage in "$work" || exit 70
+fi
 if [ "$#" -eq 0 ]; then
   echo "aws-hpc-entrypoint: no command given" >&2
   exit 64
@@ -29,5 +38,14 @@ if [ -n "${AWS_HPC_OUTPUT_DIR:-}" ]; then
       echo "aws-hpc-entrypoint: output $output was not produced" >&2
     fi
   done < /opt/aws-hpc/outputs.list
+fi
+# ... and its outputs go back to S3 the same way.
+if [ -n "${AWS_HPC_OUTPUT_URI:-}" ]; then
+  if command -v aws-hpc-stage >/dev/null 2>&1; then
+    aws-hpc-stage out "$work" || status=70
+  else
+    echo "aws-hpc-entrypoint: AWS_HPC_OUTPUT_URI is set but this image has no aws-hpc-stage" >&2
+    status=70
+  fi
 fi
 exit "$status"

@@ -6,16 +6,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../../src/aws/services/services_test_env.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/s3.hpp"
+#include "batch_moto.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -26,93 +22,20 @@ namespace ab = awshpc::aws::batch;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Runs a program by argv with exactly `env` (no shell); returns its exit status.
-int RunProgram(const std::vector<std::string>& argv,
-               const std::map<std::string, std::string>& env) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// As RunProgram, with standard output written to `out_path`.
-int RunProgramToFile(const std::vector<std::string>& argv,
-                     const std::map<std::string, std::string>& env, const std::string& out_path) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(126);
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 class BatchCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(moto_.ok()) << moto_.error();
-    ASSERT_TRUE(moto_.DisableBatchDocker().ok());
+    Status queues = CreatePlatformQueues(moto_, {{"q-amd-auto", "x86_64-amd", "auto"},
+                                                 {"q-amd-spot", "x86_64-amd", "spot"},
+                                                 {"q-graviton-auto", "arm64-graviton", "auto"}});
+    ASSERT_TRUE(queues.ok()) << queues.ToString();
     auto s3 = aws::s3::S3Client::Create(moto_.context());
     ASSERT_TRUE(s3.ok() && s3->CreateBucket({"platform", ""}).ok());
-    auto role = moto_.CreateRole("batch-service");
-    ASSERT_TRUE(role.ok()) << role.status().ToString();
-    auto client = ab::BatchClient::Create(moto_.context());
-    ASSERT_TRUE(client.ok()) << client.status().ToString();
-    ab::CreateComputeEnvironmentRequest ce;
-    ce.compute_environment_name = "hpc-ce";
-    ce.type = "UNMANAGED";
-    ce.state = "ENABLED";
-    ce.service_role = *role;
-    auto created = client->CreateComputeEnvironment(ce);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    // The queues `aws-hpc infra deploy` makes: tagged with family and purchase option.
-    for (const auto& [name, family, purchase] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"q-amd-auto", "x86_64-amd", "auto"},
-             {"q-amd-spot", "x86_64-amd", "spot"},
-             {"q-graviton-auto", "arm64-graviton", "auto"}}) {
-      ab::CreateJobQueueRequest queue;
-      queue.job_queue_name = name;
-      queue.state = "ENABLED";
-      queue.priority = 1;
-      queue.compute_environment_order = {{1, created->compute_environment_arn}};
-      queue.tags = {{"aws-hpc:arch-family", family}, {"aws-hpc:purchase", purchase}};
-      auto made = client->CreateJobQueue(queue);
-      ASSERT_TRUE(made.ok()) << made.status().ToString();
-    }
   }
 
   std::map<std::string, std::string> Env() const {
-    std::map<std::string, std::string> env;
-    for (const char* name :
-         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
-          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"}) {
-      if (auto value = moto_.env().Get(name)) env[name] = *value;
-    }
-    env["AWS_PROFILE"] = "";
-    env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
+    std::map<std::string, std::string> env = MotoCliEnv(moto_);
     env["AWS_HPC_BUCKET"] = "platform";  // batch-echo has an input: it goes through S3
     return env;
   }
@@ -265,15 +188,19 @@ TEST_F(BatchCliTest, DataStagingThroughThePlatformBucket) {
   EXPECT_EQ(job_env["AWS_HPC_OUTPUT_URI"], "s3://platform/aws-hpc/jobs/" + id + "/outputs/");
   EXPECT_THAT(job_env["AWS_HPC_INPUTS"], HasSubstr("greeting.txt"));
 
-  // The container's side, with the environment Batch holds for the job.
+  // The container's side: the images' entrypoint (data/containers/entrypoint.sh) with the
+  // environment Batch holds for the job stages the input in, runs the command, stages out.
   t::TempDir work;
-  work.Write("result.txt", "42\n");
-  std::vector<std::string> stage = {std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage"};
   std::map<std::string, std::string> env = Env();
   env.insert(job_env.begin(), job_env.end());
-  ASSERT_EQ(RunProgram({stage[0], "in", work.path()}, env), 0);
-  EXPECT_EQ(ReadAll(work.path() + "/greeting.txt"), "hello from the app directory\n");
-  ASSERT_EQ(RunProgram({stage[0], "out", work.path()}, env), 0);
+  env["AWS_HPC_WORK_DIR"] = work.path();
+  env["PATH"] = std::string(AWSHPC_BINARY_DIR) + "/bin:/usr/bin:/bin";
+  const std::string entrypoint = std::string(AWSHPC_SOURCE_DIR) + "/data/containers/entrypoint.sh";
+  ASSERT_EQ(RunProgram({"/bin/sh", entrypoint, "/bin/cp", "greeting.txt", "result.txt"}, env), 0);
+  EXPECT_EQ(ReadAll(work.path() + "/result.txt"), "hello from the app directory\n");
+  // Without the stager in the image, a job with inputs fails clearly instead of running without.
+  env["PATH"] = "/usr/bin:/bin";
+  EXPECT_EQ(RunProgram({"/bin/sh", entrypoint, "/bin/true"}, env), 70);
 
   const std::map<std::string, std::string> with_bucket = Env();
   CliResult listed = cli_.Run({"job", "outputs", id, "--output", "json"}, with_bucket);
@@ -283,7 +210,7 @@ TEST_F(BatchCliTest, DataStagingThroughThePlatformBucket) {
   CliResult download =
       cli_.Run({"job", "outputs", id, "--download", got.path() + "/out"}, with_bucket);
   ASSERT_EQ(download.exit_code, 0) << download.err;
-  EXPECT_EQ(ReadAll(got.path() + "/out/result.txt"), "42\n");
+  EXPECT_EQ(ReadAll(got.path() + "/out/result.txt"), "hello from the app directory\n");
 }
 
 // --param-file: one task per CSV row; every row is checked at submission; each task runs its own
@@ -312,7 +239,7 @@ TEST_F(BatchCliTest, ParamFileArrayRunsEachRow) {
   env["AWS_BATCH_JOB_ARRAY_INDEX"] = "1";
   env["PATH"] = "/usr/bin:/bin";
   const std::string out = work.path() + "/out.txt";
-  ASSERT_EQ(RunProgramToFile({stager, "exec", work.path()}, env, out), 0);
+  ASSERT_EQ(RunProgram({stager, "exec", work.path()}, env, out), 0);
   EXPECT_EQ(ReadAll(out), "second, with comma\n");
 
   // A bad row is refused with its line, and nothing is submitted.

@@ -19,7 +19,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:4ccaaf959d471b2a5b0b6d09b6e2b4bf2dd994499ec182ec98013e1d3ce46087" \
+    io.aws-hpc.content-hash="sha256:7302407699f0410c50a68b4ca4c478780067304d17960e84a089ea2f67c0cd7f" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="mpi" \

@@ -19,7 +19,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:1c9d70bcec1b5bfdc993a24916a0ae6172a370064e0c70e3427513c4cd152fb4" \
+    io.aws-hpc.content-hash="sha256:86de0c12a1552c210624a09b83107560a6e5917956e43649270681c838fe533d" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="mpi" \

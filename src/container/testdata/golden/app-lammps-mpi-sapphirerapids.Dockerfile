@@ -19,7 +19,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:98abdf52dc9e2a9f2eaa4e6d5d9bf6acf1ee76a00df44682137952e94a9dae50" \
+    io.aws-hpc.content-hash="sha256:315f6514c86d1ce052cca62556fda611a4ee2e32aa660f08b0e9b053ca62a5d0" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="mpi" \

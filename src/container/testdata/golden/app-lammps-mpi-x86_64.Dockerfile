@@ -19,7 +19,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:f806791665a1c2bbebca9dc74f8dda18d7f9cf252574e61c9f1c6aeb24622f92" \
+    io.aws-hpc.content-hash="sha256:a23243bccea3988a56bb4c9794554c86de4398ad2ce241828e80dc0294229faa" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="mpi" \

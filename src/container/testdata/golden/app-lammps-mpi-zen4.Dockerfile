@@ -19,7 +19,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:06d20a381f8a4054df2b729145fef2c140e8aa24fa6a92f437ab8f75557c3176" \
+    io.aws-hpc.content-hash="sha256:b6f68ac734e4f30af9f73370c7d8e59b76b7f79c395de9a6eba4b3e0f827c791" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="mpi" \

@@ -18,7 +18,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:f046cadde0d04ffb28ea421f9c115a9d778ab9cfe0594ffaeb2dcf462aaca7da" \
+    io.aws-hpc.content-hash="sha256:3c20786667636efe864c6973cd816a6059c0ae998b49788b622b774d05aa1340" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="serial" \

@@ -18,7 +18,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:4f56e55bb6c08e2a47de2652957051c80fb1477642b1c7208d0b2c8f7017893d" \
+    io.aws-hpc.content-hash="sha256:a9e5f6a5359da18f50a34cb11fe1a3c1b29361dfaee47efe9ab19a56ce506c2d" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="serial" \

@@ -18,7 +18,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:a65f68b87e1e69c3ecb01496584b73c71cf2171bcf4f615695ef554cfd070056" \
+    io.aws-hpc.content-hash="sha256:a2ca54f8076e1f04bb14ff1d71ac5cc782aa751bdd3f338011b323da128edccc" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="serial" \

@@ -18,7 +18,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:d8852c9041c24469ed37b21ca507822e6ed9b9edfe94de2782683b6dc76b00a8" \
+    io.aws-hpc.content-hash="sha256:aa0e7887a0fd8931dd4531d32e553d30f96beaa421be0cbe79ffc7717509a539" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="serial" \

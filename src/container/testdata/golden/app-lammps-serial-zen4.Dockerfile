@@ -18,7 +18,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:bfeb8ef6c50c3008d5789b6a0587c1e334131aa73e5287ae4483a4d9693a254c" \
+    io.aws-hpc.content-hash="sha256:3063fea44a3859011fc7658bcfdca67ccb2ff132a11c3a382205d0a4cd2b18c5" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="serial" \
