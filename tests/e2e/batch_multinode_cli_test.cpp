@@ -10,6 +10,7 @@
 
 #include "../../src/aws/services/services_test_env.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "batch_moto.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -24,43 +25,14 @@ class BatchMultiNodeCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(moto_.ok()) << moto_.error();
-    ASSERT_TRUE(moto_.DisableBatchDocker().ok());
-    auto role = moto_.CreateRole("batch-service");
-    ASSERT_TRUE(role.ok()) << role.status().ToString();
-    auto client = ab::BatchClient::Create(moto_.context());
-    ASSERT_TRUE(client.ok()) << client.status().ToString();
-    ab::CreateComputeEnvironmentRequest ce;
-    ce.compute_environment_name = "hpc-ce";
-    ce.type = "UNMANAGED";
-    ce.state = "ENABLED";
-    ce.service_role = *role;
-    auto created = client->CreateComputeEnvironment(ce);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
     // The queues `aws-hpc infra deploy` makes, an on-demand one among them.
-    for (const auto& [name, purchase] : std::vector<std::pair<std::string, std::string>>{
-             {"q-amd-auto", "auto"}, {"q-amd-spot", "spot"}, {"q-amd-ondemand", "ondemand"}}) {
-      ab::CreateJobQueueRequest queue;
-      queue.job_queue_name = name;
-      queue.state = "ENABLED";
-      queue.priority = 1;
-      queue.compute_environment_order = {{1, created->compute_environment_arn}};
-      queue.tags = {{"aws-hpc:arch-family", "x86_64-amd"}, {"aws-hpc:purchase", purchase}};
-      auto made = client->CreateJobQueue(queue);
-      ASSERT_TRUE(made.ok()) << made.status().ToString();
-    }
+    Status queues = CreatePlatformQueues(moto_, {{"q-amd-auto", "x86_64-amd", "auto"},
+                                                 {"q-amd-spot", "x86_64-amd", "spot"},
+                                                 {"q-amd-ondemand", "x86_64-amd", "ondemand"}});
+    ASSERT_TRUE(queues.ok()) << queues.ToString();
   }
 
-  std::map<std::string, std::string> Env() const {
-    std::map<std::string, std::string> env;
-    for (const char* name :
-         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
-          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"}) {
-      if (auto value = moto_.env().Get(name)) env[name] = *value;
-    }
-    env["AWS_PROFILE"] = "";
-    env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
-    return env;
-  }
+  std::map<std::string, std::string> Env() const { return MotoCliEnv(moto_); }
 
   Json RunJson(const std::vector<std::string>& args, int expected_exit = 0) {
     std::vector<std::string> full = args;

@@ -14,6 +14,7 @@
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/store/sqlite_job_store.hpp"
+#include "batch_moto.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -101,41 +102,12 @@ class WhyBatchCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(moto_.ok()) << moto_.error();
-    ASSERT_TRUE(moto_.DisableBatchDocker().ok());
-    auto role = moto_.CreateRole("why-batch-service");
-    ASSERT_TRUE(role.ok()) << role.status().ToString();
-    auto client = ab::BatchClient::Create(moto_.context());
-    ASSERT_TRUE(client.ok()) << client.status().ToString();
-    ab::CreateComputeEnvironmentRequest ce;
-    ce.compute_environment_name = "why-ce";
-    ce.type = "UNMANAGED";
-    ce.state = "ENABLED";
-    ce.service_role = *role;
-    auto created = client->CreateComputeEnvironment(ce);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    for (const auto& [name, state] : std::vector<std::pair<std::string, std::string>>{
-             {"q-amd-auto", "ENABLED"}, {"q-amd-off", "DISABLED"}}) {
-      ab::CreateJobQueueRequest queue;
-      queue.job_queue_name = name;
-      queue.state = state;
-      queue.compute_environment_order = {{1, created->compute_environment_arn}};
-      queue.tags = {{"aws-hpc:arch-family", "x86_64-amd"}, {"aws-hpc:purchase", "auto"}};
-      auto made = client->CreateJobQueue(queue);
-      ASSERT_TRUE(made.ok()) << made.status().ToString();
-    }
+    Status queues = CreatePlatformQueues(moto_, {{"q-amd-auto", "x86_64-amd", "auto"},
+                                                 {"q-amd-off", "x86_64-amd", "auto", "DISABLED"}});
+    ASSERT_TRUE(queues.ok()) << queues.ToString();
   }
 
-  std::map<std::string, std::string> Env() const {
-    std::map<std::string, std::string> env;
-    for (const char* name :
-         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
-          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"}) {
-      if (auto value = moto_.env().Get(name)) env[name] = *value;
-    }
-    env["AWS_PROFILE"] = "";
-    env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
-    return env;
-  }
+  std::map<std::string, std::string> Env() const { return MotoCliEnv(moto_); }
 
   // Records a Batch job in the store and the Batch records as the backend does at submission.
   std::string RecordBatchJob(const std::string& queue, const std::string& batch_id,

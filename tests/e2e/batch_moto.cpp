@@ -1,0 +1,79 @@
+// File: batch_moto.cpp
+#include "batch_moto.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "awshpc/aws/services/batch.hpp"
+
+namespace awshpc::e2e {
+
+namespace ab = aws::batch;
+
+Status CreatePlatformQueues(aws::testing::MotoEnvironment& moto,
+                            const std::vector<QueueSpec>& queues) {
+  if (!moto.ok()) return UnavailableError(moto.error());
+  RETURN_IF_ERROR(moto.DisableBatchDocker());
+  ASSIGN_OR_RETURN(std::string role, moto.CreateRole("batch-service"));
+  ASSIGN_OR_RETURN(ab::BatchClient client, ab::BatchClient::Create(moto.context()));
+  ab::CreateComputeEnvironmentRequest ce;
+  ce.compute_environment_name = "hpc-ce";
+  ce.type = "UNMANAGED";
+  ce.state = "ENABLED";
+  ce.service_role = role;
+  ASSIGN_OR_RETURN(ab::CreateComputeEnvironmentResult created, client.CreateComputeEnvironment(ce));
+  for (const QueueSpec& spec : queues) {
+    ab::CreateJobQueueRequest queue;
+    queue.job_queue_name = spec.name;
+    queue.state = spec.state;
+    queue.priority = 1;
+    queue.compute_environment_order = {{1, created.compute_environment_arn}};
+    queue.tags = {{"aws-hpc:arch-family", spec.family}, {"aws-hpc:purchase", spec.purchase}};
+    RETURN_IF_ERROR(client.CreateJobQueue(queue).status());
+  }
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> MotoCliEnv(const aws::testing::MotoEnvironment& moto) {
+  std::map<std::string, std::string> env;
+  for (const char* name :
+       {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"}) {
+    if (auto value = moto.env().Get(name)) env[name] = *value;
+  }
+  env["AWS_PROFILE"] = "";
+  env["AWS_HPC_APPS_PATH"] = std::string(AWSHPC_SOURCE_DIR) + "/tests/e2e/apps";
+  return env;
+}
+
+int RunProgram(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+               const std::string& out_path) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!out_path.empty()) {
+      const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(126);
+    }
+    ::clearenv();
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace awshpc::e2e

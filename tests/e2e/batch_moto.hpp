@@ -1,0 +1,39 @@
+// File: batch_moto.hpp
+// For the AWS Batch end-to-end tests: the platform's tagged queues in moto_server (as
+// `aws-hpc infra deploy` tags them), the environment that points the aws-hpc binary at moto, and
+// running a program (the in-container stager) by argv with an exact environment.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../../src/aws/services/services_test_env.hpp"
+#include "awshpc/core/status.hpp"
+
+namespace awshpc::e2e {
+
+struct QueueSpec {
+  std::string name;
+  std::string family;    // aws-hpc:arch-family
+  std::string purchase;  // aws-hpc:purchase
+  std::string state = "ENABLED";
+};
+
+// Switches moto's Batch to run without Docker, and makes an UNMANAGED compute environment (and
+// its service role) with these queues on it.
+Status CreatePlatformQueues(aws::testing::MotoEnvironment& moto,
+                            const std::vector<QueueSpec>& queues);
+
+// Credentials, region and endpoint of `moto`, no profile, and the e2e test apps on the path.
+std::map<std::string, std::string> MotoCliEnv(const aws::testing::MotoEnvironment& moto);
+
+// Runs argv[0] (a path) with exactly `env`, stdout to `out_path` when given; no shell. Returns
+// the exit status, or -1 when it did not exit normally.
+int RunProgram(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+               const std::string& out_path = "");
+
+// A whole file ("" when missing).
+std::string ReadAll(const std::string& path);
+
+}  // namespace awshpc::e2e
