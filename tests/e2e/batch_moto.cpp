@@ -2,6 +2,7 @@
 #include "batch_moto.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +70,17 @@ int RunProgram(const std::vector<std::string>& argv, const std::map<std::string,
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+nlohmann::json RunJson(const CliRunner& cli, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env, int expected_exit) {
+  std::vector<std::string> full = args;
+  full.insert(full.end(), {"--output", "json"});
+  CliResult result = cli.Run(full, env);
+  EXPECT_EQ(result.exit_code, expected_exit) << result.err << result.out;
+  nlohmann::json parsed = nlohmann::json::parse(result.out, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << result.out;
+  return parsed;
 }
 
 std::string ReadAll(const std::string& path) {

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "../../src/aws/services/services_test_env.hpp"
 #include "awshpc/core/status.hpp"
+#include "cli_runner.hpp"
 
 namespace awshpc::e2e {
 
@@ -32,6 +34,11 @@ std::map<std::string, std::string> MotoCliEnv(const aws::testing::MotoEnvironmen
 // the exit status, or -1 when it did not exit normally.
 int RunProgram(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                const std::string& out_path = "");
+
+// Runs the CLI with `--output json` appended, expects `expected_exit`, and returns the parsed
+// document (discarded, with a test failure, when the output is not JSON).
+nlohmann::json RunJson(const CliRunner& cli, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env, int expected_exit = 0);
 
 // A whole file ("" when missing).
 std::string ReadAll(const std::string& path);

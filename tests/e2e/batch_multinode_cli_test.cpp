@@ -35,13 +35,7 @@ class BatchMultiNodeCliTest : public ::testing::Test {
   std::map<std::string, std::string> Env() const { return MotoCliEnv(moto_); }
 
   Json RunJson(const std::vector<std::string>& args, int expected_exit = 0) {
-    std::vector<std::string> full = args;
-    full.insert(full.end(), {"--output", "json"});
-    CliResult result = cli_.Run(full, Env());
-    EXPECT_EQ(result.exit_code, expected_exit) << result.err << result.out;
-    Json parsed = Json::parse(result.out, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << result.out;
-    return parsed;
+    return e2e::RunJson(cli_, args, Env(), expected_exit);
   }
 
   t::MotoEnvironment moto_;
