@@ -403,22 +403,14 @@ ConfigLoadResult ParsePlatformConfig(std::string_view yaml_text, const std::stri
 }
 
 ConfigLoadResult LoadPlatformConfigFile(const std::string& path) {
-  namespace fs = std::filesystem;
   ConfigLoadResult result;
   const auto fail = [&](std::string message) {
     result.diagnostics.push_back(Diagnostic{path, 0, 0, "", std::move(message)});
     return result;
   };
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (ec) return fail(fmt::format("cannot read: {}", ec.message()));
-  if (!fs::is_regular_file(status)) return fail("cannot read: not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read: open failed");
-  std::string text(kMaxConfigBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return ParsePlatformConfig(text, path);
+  Result<std::string> text = spec::internal::ReadBoundedFile(path, kMaxConfigBytes);
+  if (!text.ok()) return fail(text.status().message());
+  return ParsePlatformConfig(*text, path);
 }
 
 Result<PlatformConfig> LoadPlatformConfig(const std::string& path) {

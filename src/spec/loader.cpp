@@ -57,16 +57,11 @@ LoadResult LoadAppSpecFile(const std::string& path) {
     result.diagnostics.push_back(Diagnostic{path, 0, 0, "", std::move(message)});
     return result;
   };
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (ec) return fail(fmt::format("cannot read: {}", ec.message()));
-  if (!fs::is_regular_file(status)) return fail("cannot read: not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read: open failed");
   // Read at most one byte more than the limit: enough to know the file is too big.
-  std::string text(kMaxAppSpecBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  Result<std::string> read = internal::ReadBoundedFile(path, kMaxAppSpecBytes);
+  if (!read.ok()) return fail(read.status().message());
+  const std::string text = std::move(read).value();
+  std::error_code ec;
   if (text.size() > kMaxAppSpecBytes) {
     const auto size = fs::file_size(path, ec);
     return fail(fmt::format("file is {} bytes; app.yaml is limited to {} bytes (1 MiB)",

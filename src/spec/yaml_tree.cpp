@@ -9,6 +9,8 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <utility>
@@ -207,6 +209,20 @@ YamlParseResult ParseYamlDocument(std::string_view text, int max_depth, std::siz
   result.empty = !builder.has_document();
   result.root = builder.TakeRoot();
   return result;
+}
+
+Result<std::string> ReadBoundedFile(const std::string& path, std::size_t max_bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) return InvalidArgumentError(fmt::format("cannot read: {}", ec.message()));
+  if (!fs::is_regular_file(status)) return InvalidArgumentError("cannot read: not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read: open failed");
+  std::string text(max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 }  // namespace awshpc::spec::internal

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "awshpc/core/status.hpp"
+
 namespace awshpc::spec::internal {
 
 struct YamlNode {
@@ -46,5 +48,9 @@ struct YamlParseResult {
 
 // Parses exactly one YAML document. Never throws; limits come from loader.hpp.
 YamlParseResult ParseYamlDocument(std::string_view text, int max_depth, std::size_t max_nodes);
+
+// The first `max_bytes` + 1 bytes of a regular file: one byte more than the limit is enough for
+// the caller to tell the file is too big without reading all of it. Errors read "cannot read: ...".
+Result<std::string> ReadBoundedFile(const std::string& path, std::size_t max_bytes);
 
 }  // namespace awshpc::spec::internal
