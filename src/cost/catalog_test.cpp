@@ -6,6 +6,7 @@
 #include <map>
 
 #include <set>
+#include <utility>
 
 namespace awshpc::cost {
 namespace {
@@ -82,6 +83,61 @@ TEST(CatalogTest, GpuFamiliesOutsideUsEast1) {
   EXPECT_EQ(g6_regions.size(), 5u);  // not in eu-west-1
   EXPECT_EQ(g6_regions.count("eu-west-1"), 0u);
   for (const auto& [region, sizes] : g6_regions) EXPECT_EQ(sizes, 8) << region;
+}
+
+// The snapshot's regional coverage and a few prices checked against the cited skypilot catalog
+// (catalogs/v7/aws/vms.csv at commit 001367d2, Price column).
+TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
+  auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ(snapshot->rows.size(), 1376u);
+  std::map<std::string, std::set<std::string>> regions_of;  // instance type -> regions
+  std::map<std::string, std::set<std::string>> types_of;    // family -> instance types
+  for (const PriceRow& row : snapshot->rows) {
+    regions_of[row.instance.type].insert(row.region);
+    types_of[row.instance.family].insert(row.instance.type);
+  }
+  EXPECT_EQ(regions_of.size(), 243u);
+  const std::set<std::string> six = {"us-east-1",    "us-east-2", "us-west-2",
+                                     "eu-central-1", "eu-west-1", "ap-northeast-1"};
+  for (const char* family : {"c5a", "c5n", "c6a", "c6g", "c6gn", "c6i", "c6in", "c7a", "c7i", "c8g",
+                             "m5", "m6a", "m6g", "m6i", "m7a", "m7g", "m7i", "r6i"}) {
+    ASSERT_FALSE(types_of[family].empty()) << family;
+    for (const std::string& type : types_of[family]) {
+      EXPECT_EQ(regions_of[type], six) << type;
+    }
+  }
+  // Sold in few regions (AWS HPC instances), or not offered there in the cited catalog.
+  EXPECT_EQ(regions_of["hpc6a.48xlarge"], (std::set<std::string>{"us-east-2"}));
+  EXPECT_EQ(regions_of["hpc6id.32xlarge"], (std::set<std::string>{"us-east-2"}));
+  EXPECT_EQ(regions_of["hpc7a.96xlarge"], (std::set<std::string>{"us-east-2", "eu-west-1"}));
+  EXPECT_EQ(regions_of["hpc7g.16xlarge"],
+            (std::set<std::string>{"us-east-1", "eu-west-1", "ap-northeast-1"}));
+  EXPECT_EQ(regions_of["c7gn.16xlarge"].count("eu-central-1"), 0u);
+  // Not sourced yet (the header lists these): absent, never estimated.
+  EXPECT_EQ(regions_of["c5.12xlarge"], (std::set<std::string>{"us-east-1"}));
+  EXPECT_EQ(regions_of["r7g.xlarge"], (std::set<std::string>{"us-east-1", "ap-northeast-1"}));
+
+  const std::map<std::pair<std::string, std::string>, std::string> published = {
+      {{"m7i.large", "eu-central-1"}, "0.120750"},
+      {{"m7i.metal-48xl", "eu-central-1"}, "11.592000"},
+      {{"c6a.12xlarge", "eu-west-1"}, "1.969920"},
+      {{"c8g.xlarge", "us-east-2"}, "0.158960"},  // not us-east-1's 0.15952
+      {{"r6i.metal", "ap-northeast-1"}, "9.728000"},
+      {{"m5.large", "us-west-2"}, "0.096000"},
+      {{"c6in.32xlarge", "eu-central-1"}, "8.265600"},
+      {{"m7a.medium", "ap-northeast-1"}, "0.074870"},
+      {{"c6gn.12xlarge", "ap-northeast-1"}, "2.616000"},
+  };
+  std::size_t checked = 0;
+  for (const PriceRow& row : snapshot->rows) {
+    auto it = published.find({row.instance.type, row.region});
+    if (it == published.end()) continue;
+    ++checked;
+    EXPECT_EQ(row.per_hour.ToDecimalString(), it->second) << it->first.first;
+    EXPECT_EQ(row.source, "skypilot") << it->first.first;
+  }
+  EXPECT_EQ(checked, published.size());
 }
 
 TEST(CatalogTest, BadSnapshotsNameTheLine) {
