@@ -3,15 +3,30 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "sqlite_conn.hpp"
+#include "awshpc/store/sqlite_db.hpp"
 
 namespace awshpc::cost {
 namespace {
 
-using internal::Connection;
-using internal::Statement;
+using store::Db;
+using store::Stmt;
+using store::Transaction;
+
+// The job store's busy timeout: cost writes wait out other submitters as long as it does.
+constexpr std::chrono::seconds kCostBusyTimeout{10};
+
+// BEGIN IMMEDIATE ... COMMIT around `body`; rolled back (by the Transaction) if body fails.
+template <typename F>
+Status InCostWriteTransaction(Db& db, F&& body) {
+  ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db, Transaction::Kind::kWrite));
+  RETURN_IF_ERROR(body());
+  return transaction.Commit();
+}
 
 // The cost schema: steps applied in order, each in its own transaction with the version update.
 // A released step is never edited; a change is a new step.
@@ -66,18 +81,18 @@ ALTER TABLE cost_budgets ADD COLUMN aws_mirror TEXT NOT NULL DEFAULT '';
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
-Result<int> ReadVersion(Connection& db) {
-  ASSIGN_OR_RETURN(Statement exists,
+Result<int> ReadVersion(Db& db) {
+  ASSIGN_OR_RETURN(Stmt exists,
                    db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                               "name = 'cost_schema_version'"));
   ASSIGN_OR_RETURN(bool row, exists.Step());
   if (!row || exists.Int(0) == 0) return 0;
-  ASSIGN_OR_RETURN(Statement version, db.Prepare("SELECT max(version) FROM cost_schema_version"));
+  ASSIGN_OR_RETURN(Stmt version, db.Prepare("SELECT max(version) FROM cost_schema_version"));
   ASSIGN_OR_RETURN(row, version.Step());
   return row ? version.Int(0) : 0;
 }
 
-Status Migrate(Connection& db, UnixMillis now) {
+Status Migrate(Db& db, UnixMillis now) {
   ASSIGN_OR_RETURN(int version, ReadVersion(db));
   if (version == kSchemaVersion) return Status::Ok();  // the common case: one read
   if (version > kSchemaVersion) {
@@ -95,14 +110,29 @@ Status Migrate(Connection& db, UnixMillis now) {
       ASSIGN_OR_RETURN(int current, ReadVersion(db));
       if (current >= step) return Status::Ok();
       RETURN_IF_ERROR_CTX(db.Exec(kMigrations[step - 1]), fmt::format("cost migration {}", step));
-      ASSIGN_OR_RETURN(Statement record,
+      ASSIGN_OR_RETURN(Stmt record,
                        db.Prepare("INSERT INTO cost_schema_version (version, applied_at) "
                                   "VALUES (?1, ?2)"));
       return record.Bind(1, static_cast<std::int64_t>(step)).Bind(2, now).Run();
     };
-    RETURN_IF_ERROR(db.WriteTransaction(apply));
+    RETURN_IF_ERROR(InCostWriteTransaction(db, apply));
   }
   return Status::Ok();
+}
+
+// PRAGMA user_version: the job store's schema version, 0 in a file that is not a job store.
+Result<int> StoreVersion(Db& db) {
+  ASSIGN_OR_RETURN(Stmt version, db.Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool row, version.Step());
+  return row ? version.Int(0) : 0;
+}
+
+// True if a snapshot with this id is loaded. Its own scope: the cached statement is reset before
+// the caller prepares it again.
+Result<bool> SnapshotLoaded(Db& db, const std::string& id) {
+  ASSIGN_OR_RETURN(Stmt seen, db.Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
+  seen.Bind(1, id);
+  return seen.Step();
 }
 
 std::string JoinSources(const std::vector<std::string>& sources) {
@@ -114,7 +144,7 @@ std::string JoinSources(const std::vector<std::string>& sources) {
   return out;
 }
 
-PriceRow ReadPriceRow(const Statement& stmt) {
+PriceRow ReadPriceRow(const Stmt& stmt) {
   // Columns: see kPriceColumns.
   PriceRow row;
   row.instance.type = stmt.Text(0);
@@ -145,7 +175,7 @@ std::string JsonArray(const std::vector<std::string>& values) {
 
 }  // namespace
 
-CostDb::CostDb(std::unique_ptr<Connection> connection, const Clock& clock)
+CostDb::CostDb(std::unique_ptr<Db> connection, const Clock& clock)
     : db_(std::move(connection)), clock_(clock) {}
 
 CostDb::~CostDb() = default;
@@ -153,10 +183,14 @@ CostDb::~CostDb() = default;
 int CostDb::SchemaVersion() { return kSchemaVersion; }
 
 Result<std::unique_ptr<CostDb>> CostDb::Open(const std::string& path, const Clock& clock) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> db, Connection::Open(path));
-  ASSIGN_OR_RETURN(Statement version, db->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool row, version.Step());
-  if (!row || version.Int(0) == 0) {
+  // Db::Open would create a missing file; the cost tables never start a job store themselves.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return UnavailableError(fmt::format("cannot open {}: no such job store file", path));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, kCostBusyTimeout));
+  ASSIGN_OR_RETURN(const int store_version, StoreVersion(*db));
+  if (store_version == 0) {
     return FailedPreconditionError(
         fmt::format("{} is not an aws-hpc job store yet; open the job store before the cost "
                     "tables",
@@ -171,18 +205,15 @@ Result<std::unique_ptr<CostDb>> CostDb::Open(const std::string& path, const Cloc
 Result<int> CostDb::FileSchemaVersion() { return ReadVersion(*db_); }
 
 Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
-  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-  seen.Bind(1, snapshot.Id());
-  ASSIGN_OR_RETURN(bool already, seen.Step());
+  ASSIGN_OR_RETURN(bool already, SnapshotLoaded(*db_, snapshot.Id()));
   if (already) return false;
   bool loaded = false;
   const auto load = [&]() -> Status {
-    ASSIGN_OR_RETURN(Statement again, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-    again.Bind(1, snapshot.Id());
-    ASSIGN_OR_RETURN(bool raced, again.Step());
+    // Again under the write lock: another process may have loaded it meanwhile.
+    ASSIGN_OR_RETURN(bool raced, SnapshotLoaded(*db_, snapshot.Id()));
     if (raced) return Status::Ok();
     ASSIGN_OR_RETURN(
-        Statement instance,
+        Stmt instance,
         db_->Prepare(snapshot.facts_authoritative
                          ? "INSERT INTO cost_instances (instance_type, family, vcpus, cores, "
                            "memory_gib, arch, gpus, gpu_model, efa) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -193,7 +224,7 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
                            "memory_gib, arch, gpus, gpu_model, efa) VALUES (?1, ?2, ?3, ?4, ?5, "
                            "?6, ?7, ?8, ?9) ON CONFLICT (instance_type) DO NOTHING"));
     ASSIGN_OR_RETURN(
-        Statement price,
+        Stmt price,
         db_->Prepare("INSERT INTO cost_prices (instance_type, region, purchase, "
                      "usd_micros_per_hour, source, as_of) VALUES (?1, ?2, ?6, ?3, ?4, ?5) "
                      "ON CONFLICT (region, purchase, instance_type) DO UPDATE SET "
@@ -220,7 +251,7 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
       instance.Reset();
       price.Reset();
     }
-    ASSIGN_OR_RETURN(Statement record,
+    ASSIGN_OR_RETURN(Stmt record,
                      db_->Prepare("INSERT INTO cost_snapshots (date, sources, rows, loaded_at) "
                                   "VALUES (?1, ?2, ?3, ?4)"));
     RETURN_IF_ERROR(record.Bind(1, snapshot.Id())
@@ -231,7 +262,7 @@ Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
     loaded = true;
     return Status::Ok();
   };
-  RETURN_IF_ERROR(db_->WriteTransaction(load));
+  RETURN_IF_ERROR(InCostWriteTransaction(*db_, load));
   return loaded;
 }
 
@@ -246,9 +277,7 @@ Status CostDb::EnsureEmbeddedSnapshot() {
       at == std::string_view::npos ? "" : csv.substr(at + 7, csv.find('\n', at) - at - 7);
   while (!date.empty() && date.front() == ' ') date.remove_prefix(1);
   const std::string id = fmt::format("{} embedded {:016x}", date, hash);
-  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM cost_snapshots WHERE date = ?1"));
-  seen.Bind(1, id);
-  ASSIGN_OR_RETURN(bool loaded, seen.Step());
+  ASSIGN_OR_RETURN(bool loaded, SnapshotLoaded(*db_, id));
   if (loaded) return Status::Ok();
   ASSIGN_OR_RETURN_CTX(Snapshot snapshot, ParseSnapshotCsv(csv), "the embedded price snapshot");
   snapshot.id = id;
@@ -256,7 +285,7 @@ Status CostDb::EnsureEmbeddedSnapshot() {
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> CostDb::Snapshots() {
-  ASSIGN_OR_RETURN(Statement stmt,
+  ASSIGN_OR_RETURN(Stmt stmt,
                    db_->Prepare("SELECT date, sources FROM cost_snapshots ORDER BY date"));
   std::vector<std::pair<std::string, std::string>> out;
   while (true) {
@@ -276,7 +305,7 @@ Result<std::vector<PriceRow>> CostDb::Prices(const PriceFilter& filter) {
     sql += " AND i.family IN (SELECT value FROM json_each(?4))";
   }
   sql += " ORDER BY p.region, p.usd_micros_per_hour, i.instance_type";
-  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
+  ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(sql));
   stmt.Bind(1, filter.region).Bind(2, filter.arch).Bind(3, filter.instance_type);
   stmt.Bind(5, filter.purchase);
   if (!filter.families.empty()) stmt.Bind(4, JsonArray(filter.families));
@@ -304,7 +333,7 @@ Result<PriceRow> CostDb::Price(const std::string& instance_type, const std::stri
 }
 
 Status CostDb::SetBudget(const Budget& budget) {
-  ASSIGN_OR_RETURN(Statement stmt,
+  ASSIGN_OR_RETURN(Stmt stmt,
                    db_->Prepare("INSERT INTO cost_budgets (project, monthly_micros, "
                                 "alert_percents, hook_argv, updated_at, aws_mirror) VALUES (?1, "
                                 "?2, ?3, ?4, ?5, ?6) ON CONFLICT (project) DO UPDATE SET "
@@ -320,7 +349,7 @@ Status CostDb::SetBudget(const Budget& budget) {
 }
 
 Result<std::vector<Budget>> CostDb::Budgets() {
-  ASSIGN_OR_RETURN(Statement stmt,
+  ASSIGN_OR_RETURN(Stmt stmt,
                    db_->Prepare("SELECT project, monthly_micros, alert_percents, hook_argv, "
                                 "updated_at, aws_mirror FROM cost_budgets ORDER BY project"));
   std::vector<Budget> budgets;
@@ -355,20 +384,20 @@ Result<std::optional<Budget>> CostDb::FindBudget(const std::string& project) {
 Result<bool> CostDb::DeleteBudget(const std::string& project) {
   bool deleted = false;
   const auto remove = [&]() -> Status {
-    ASSIGN_OR_RETURN(Statement stmt,
+    ASSIGN_OR_RETURN(Stmt stmt,
                      db_->Prepare("DELETE FROM cost_budgets WHERE project = ?1 RETURNING 1"));
     ASSIGN_OR_RETURN(deleted, stmt.Bind(1, project).Step());
     RETURN_IF_ERROR(stmt.Run());
-    ASSIGN_OR_RETURN(Statement alerts, db_->Prepare("DELETE FROM cost_alerts WHERE project = ?1"));
+    ASSIGN_OR_RETURN(Stmt alerts, db_->Prepare("DELETE FROM cost_alerts WHERE project = ?1"));
     return alerts.Bind(1, project).Run();
   };
-  RETURN_IF_ERROR(db_->WriteTransaction(remove));
+  RETURN_IF_ERROR(InCostWriteTransaction(*db_, remove));
   return deleted;
 }
 
 Result<bool> CostDb::RecordAlert(const std::string& project, const std::string& month,
                                  int percent) {
-  ASSIGN_OR_RETURN(Statement stmt,
+  ASSIGN_OR_RETURN(Stmt stmt,
                    db_->Prepare("INSERT INTO cost_alerts (project, month, percent, fired_at) "
                                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING 1"));
   stmt.Bind(1, project)

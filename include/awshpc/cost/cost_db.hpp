@@ -1,8 +1,8 @@
 // File: cost_db.hpp
 // The cost tables (prices, instance facts, snapshots, budgets, fired alerts) in the job store's
-// SQLite file ($AWS_HPC_HOME/jobs.db), on a connection of their own with their own ordered
-// migrations, tracked in the table cost_schema_version (never in PRAGMA user_version, which
-// belongs to the job store). See docs/cost.md.
+// SQLite file ($AWS_HPC_HOME/jobs.db), on a connection of their own (the store's store::Db layer)
+// with their own ordered migrations, tracked in the table cost_schema_version (never in PRAGMA
+// user_version, which belongs to the job store). See docs/cost.md.
 #pragma once
 
 #include <cstdint>
@@ -16,11 +16,11 @@
 #include "awshpc/core/status.hpp"
 #include "awshpc/cost/catalog.hpp"
 
-namespace awshpc::cost {
-
-namespace internal {
-class Connection;
+namespace awshpc::store {
+class Db;
 }
+
+namespace awshpc::cost {
 
 struct PriceFilter {
   std::vector<std::string> families;   // empty: all
@@ -83,8 +83,8 @@ class CostDb {
   Result<bool> RecordAlert(const std::string& project, const std::string& month, int percent);
 
  private:
-  CostDb(std::unique_ptr<internal::Connection> connection, const Clock& clock);
-  std::unique_ptr<internal::Connection> db_;
+  CostDb(std::unique_ptr<store::Db> connection, const Clock& clock);
+  std::unique_ptr<store::Db> db_;
   const Clock& clock_;
 };
 
