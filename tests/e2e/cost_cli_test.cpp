@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -89,6 +90,34 @@ TEST(CostCliTest, PricesFromTheDatedSnapshot) {
   EXPECT_NE(arm.out.find("hpc7g.16xlarge  64     128GiB  arm64"), std::string::npos) << arm.out;
   EXPECT_NE(arm.out.find("Snapshot 2026-01-19; sources:"), std::string::npos);
   EXPECT_EQ(cli.Run({"cost", "prices", "--arch", "sparc"}).exit_code, 2);
+}
+
+// Prices outside us-east-1 come from the snapshot's skypilot rows (docs/cost.md, coverage).
+TEST(CostCliTest, PricesInEuCentral1ForM7i) {
+  CliRunner cli;
+  CliResult result =
+      cli.Run({"cost", "prices", "--region", "eu-central-1", "--family", "m7i", "-o", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json out = ParseJson(result);
+  ASSERT_EQ(out["prices"].size(), 11u);  // every m7i size, .large to .metal-48xl
+  std::map<std::string, std::string> price_of;
+  for (const json& row : out["prices"]) {
+    EXPECT_EQ(row["region"], "eu-central-1");
+    EXPECT_EQ(row["source"], "skypilot");
+    price_of[row["instance_type"].get<std::string>()] = row["usd_per_hour"].get<std::string>();
+  }
+  EXPECT_EQ(price_of["m7i.large"], "0.120750");
+  EXPECT_EQ(price_of["m7i.48xlarge"], "11.592000");
+  EXPECT_EQ(price_of["m7i.metal-24xl"], "5.796000");
+  CliResult table = cli.Run({"cost", "prices", "--region", "eu-central-1", "--family", "m7i"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("m7i.large"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("eu-central-1"), std::string::npos) << table.out;
+  // AWS sells hpc7g in neither us-east-2 nor eu-central-1: no price, no estimate of one.
+  CliResult hpc =
+      cli.Run({"cost", "prices", "--region", "eu-central-1", "--family", "hpc7g", "-o", "json"});
+  ASSERT_EQ(hpc.exit_code, 0) << hpc.err;
+  EXPECT_TRUE(ParseJson(hpc)["prices"].empty());
 }
 
 TEST(CostCliTest, GeosChemPublishedRuntimeCostsOneDollarSeven) {
