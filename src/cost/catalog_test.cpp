@@ -90,7 +90,7 @@ TEST(CatalogTest, GpuFamiliesOutsideUsEast1) {
 TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
   auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
   ASSERT_TRUE(snapshot.ok());
-  EXPECT_EQ(snapshot->rows.size(), 1376u);
+  EXPECT_EQ(snapshot->rows.size(), 1380u);
   std::map<std::string, std::set<std::string>> regions_of;  // instance type -> regions
   std::map<std::string, std::set<std::string>> types_of;    // family -> instance types
   for (const PriceRow& row : snapshot->rows) {
@@ -116,7 +116,7 @@ TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
   EXPECT_EQ(regions_of["c7gn.16xlarge"].count("eu-central-1"), 0u);
   // Not sourced yet (the header lists these): absent, never estimated.
   EXPECT_EQ(regions_of["c5.12xlarge"], (std::set<std::string>{"us-east-1"}));
-  EXPECT_EQ(regions_of["r7g.xlarge"], (std::set<std::string>{"us-east-1", "ap-northeast-1"}));
+  EXPECT_EQ(regions_of["c7g.xlarge"], (std::set<std::string>{"us-east-1", "ap-northeast-1"}));
 
   const std::map<std::pair<std::string, std::string>, std::string> published = {
       {{"m7i.large", "eu-central-1"}, "0.120750"},
@@ -128,6 +128,7 @@ TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
       {{"c6in.32xlarge", "eu-central-1"}, "8.265600"},
       {{"m7a.medium", "ap-northeast-1"}, "0.074870"},
       {{"c6gn.12xlarge", "ap-northeast-1"}, "2.616000"},
+      {{"r7g.xlarge", "eu-west-1"}, "0.239700"},
   };
   std::size_t checked = 0;
   for (const PriceRow& row : snapshot->rows) {
