@@ -1,14 +1,14 @@
 // File: app_generator_commands.cpp
 // `aws-hpc app config` (write an application's run directory), `aws-hpc app data` (plan or stage
 // its input data) and `aws-hpc app verify` (judge a finished run by its files), for apps that
-// have a generator: GEOS-Chem (docs/geos-chem.md).
+// registered a generator (awshpc/apps/generator.hpp; GEOS-Chem: docs/geos-chem.md).
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "awshpc/apps/env_presets.hpp"
+#include "awshpc/apps/generator.hpp"
 #include "awshpc/apps/geoschem/data_manifest.hpp"
-#include "awshpc/apps/geoschem/run_directory.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -31,28 +31,24 @@ struct GeneratorOptions {
   // app data
   bool plan = false;
   std::string stage;
-  std::string bucket = apps::geoschem::kDefaultDataBucket;
+  std::string bucket;  // "" -> the generator's default bucket
   std::string to = apps::geoschem::kDataBucketRegion;
   bool list = false;
 };
 
 struct Prepared {
   const spec::AppSpec* app = nullptr;
+  const apps::RunGenerator* generator = nullptr;
   sched::JobRequest request;
-  apps::geoschem::SimCatalog catalog;
-  apps::geoschem::RunConfig run;
+  std::unique_ptr<apps::PreparedRun> run;
 };
 
 // Renders the app with the preset and the --param values (so every value is type-checked by the
-// spec), then derives and checks the GEOS-Chem run.
+// spec), then lets the app's registered generator derive and check the run.
 Result<Prepared> Prepare(CliContext& context, const GeneratorOptions& options) {
   Prepared out;
   ASSIGN_OR_RETURN(out.app, context.Catalog().Find(options.app));
-  if (out.app->name != "geos-chem") {
-    return InvalidArgumentError("app " + QuoteForMessage(options.app) +
-                                " has no run-directory generator (geos-chem has one; see "
-                                "docs/adding-applications.md)");
-  }
+  ASSIGN_OR_RETURN(out.generator, apps::GeneratorRegistry::Builtin().Find(out.app->name));
   std::vector<std::pair<std::string, std::string>> given;
   for (const std::string& param : options.params) {
     const std::size_t eq = param.find('=');
@@ -70,21 +66,16 @@ Result<Prepared> Prepare(CliContext& context, const GeneratorOptions& options) {
     render.params = apps::MergeParams(preset.params, given);
   }
   ASSIGN_OR_RETURN_CTX(out.request, spec::Render(*out.app, render), options.app);
-  ASSIGN_OR_RETURN(out.catalog, apps::geoschem::LoadSimCatalog(out.app->dir));
   ASSIGN_OR_RETURN_CTX(
-      out.run,
-      apps::geoschem::BuildRunConfig(out.request.variant, out.request.parameters, out.catalog),
+      out.run, out.generator->prepare(out.app->dir, out.request.variant, out.request.parameters),
       options.app + " (" + out.request.variant + ")");
   return out;
 }
 
 Status ConfigCommand(CliContext& context, const GeneratorOptions& options) {
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(context, options));
-  ASSIGN_OR_RETURN(
-      std::vector<std::string> written,
-      apps::geoschem::WriteRunDirectory(prepared.run, prepared.catalog, prepared.app->dir,
-                                        options.out, options.force));
-  const apps::geoschem::RunConfig& run = prepared.run;
+  ASSIGN_OR_RETURN(std::vector<std::string> written,
+                   prepared.run->WriteRunDirectory(options.out, options.force));
   if (context.Format() != OutputFormat::kTable) {
     ordered_json out;
     out["app"] = prepared.app->name;
@@ -95,24 +86,18 @@ Status ConfigCommand(CliContext& context, const GeneratorOptions& options) {
     PrintStructured(out, context.Format());
     return Status::Ok();
   }
-  std::cout << fmt::format("Wrote {} ({} {} {} {} levels, {} to {}, {} days) into {}:\n",
-                           run.gchp ? "a GCHP run directory" : "a GEOS-Chem Classic run directory",
-                           run.simulation->name, run.met.config, run.resolution, run.levels,
-                           run.start.Compact(), run.end.Compact(), run.Days(), options.out);
+  std::cout << fmt::format("Wrote {} into {}:\n", prepared.run->Description(), options.out);
   for (const std::string& name : written) std::cout << "  " << name << "\n";
-  if (run.gchp) {
-    std::cout << fmt::format("GCHP: {} cores on {} nodes, NX={} NY={}, CS_RES={}.\n", run.cores,
-                             run.nodes, run.nx, run.ny, run.cs_res);
-  }
+  for (const std::string& line : prepared.run->Details()) std::cout << line << "\n";
   std::cout << "Next: aws-hpc app data " << prepared.app->name
             << " --plan (same --param/--env) to see the input data.\n";
   return Status::Ok();
 }
 
-Result<std::unique_ptr<aws::AwsContext>> DataContext(const std::string& bucket) {
+Result<std::unique_ptr<aws::AwsContext>> DataContext(const std::string& region) {
   aws::AwsContextOptions options;
   // The public buckets live in one region each; ask that region.
-  options.cli_region = bucket == "geos-chem" ? "us-west-2" : apps::geoschem::kDataBucketRegion;
+  options.cli_region = region;
   return aws::AwsContext::Create(options);
 }
 
@@ -121,9 +106,12 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
     return InvalidArgumentError("app data: give exactly one of --plan or --stage DIR");
   }
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(context, options));
-  ASSIGN_OR_RETURN(apps::geoschem::Manifest manifest,
-                   apps::geoschem::BuildManifest(prepared.run, options.bucket));
-  ASSIGN_OR_RETURN(auto aws_context, DataContext(options.bucket));
+  const std::string bucket = options.bucket.empty() && !prepared.generator->buckets.empty()
+                                 ? prepared.generator->buckets.front().first
+                                 : options.bucket;
+  const std::string region = prepared.generator->BucketRegion(bucket);
+  ASSIGN_OR_RETURN(apps::DataManifest manifest, prepared.run->InputData(bucket));
+  ASSIGN_OR_RETURN(auto aws_context, DataContext(region));
   ASSIGN_OR_RETURN(auto client,
                    aws_context->MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true));
   aws::s3::S3Client s3(std::move(client), &aws_context->credentials());
@@ -149,7 +137,7 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
   }
   if (context.Format() != OutputFormat::kTable) {
     ordered_json out;
-    out["bucket"] = options.bucket;
+    out["bucket"] = bucket;
     out["objects"] = plan.objects.size();
     out["bytes"] = plan.bytes;
     out["transfer_to"] = options.to;
@@ -180,7 +168,7 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
     std::cout << fmt::format(
         "\n{} objects, {} bytes ({}) from s3://{}; transfer to {}: {}.\n", plan.objects.size(),
         plan.bytes, FormatMemoryMiB(static_cast<std::int64_t>((plan.bytes + (1 << 20) - 1) >> 20)),
-        options.bucket, options.to, transfer.ToString());
+        bucket, options.to, transfer.ToString());
     if (options.list) {
       for (const auto& object : plan.objects) {
         std::cout << fmt::format("  {:>12}  s3://{}/{}\n", object.size, object.bucket, object.key);
@@ -190,22 +178,23 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
   }
   if (!plan.missing.empty()) {
     return NotFoundError(fmt::format("{} inputs are missing from s3://{} (first: {})",
-                                     plan.missing.size(), options.bucket, plan.missing.front()));
+                                     plan.missing.size(), bucket, plan.missing.front()));
   }
   return Status::Ok();
 }
 
 Status VerifyCommand(CliContext& context, const GeneratorOptions& options) {
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(context, options));
-  RETURN_IF_ERROR(apps::geoschem::VerifyRun(prepared.run, options.out));
-  std::cout << fmt::format("{}: the run reached {} and wrote its {}.\n", options.out,
-                           prepared.run.end.Compact(),
-                           prepared.run.gchp ? "checkpoint" : "end-of-run restart");
+  RETURN_IF_ERROR(prepared.run->Verify(options.out));
+  std::cout << fmt::format("{}: {}.\n", options.out, prepared.run->VerifiedSummary());
   return Status::Ok();
 }
 
 void AddCommon(CLI::App* command, GeneratorOptions& options) {
-  command->add_option("app", options.app, "Application name (geos-chem)")->required();
+  command
+      ->add_option("app", options.app,
+                   "Application name: one with a run-directory generator (geos-chem)")
+      ->required();
   command->add_option("-p,--param", options.params, "Parameter NAME=VALUE (repeatable)");
   command->add_option("--env", options.env,
                       "Named preset from the app's envs/ (benchmark, production, transport); "

@@ -1,0 +1,73 @@
+// File: generator.hpp
+// Run-directory generators: an app that knows how to turn its parameters into a run directory,
+// an input-data manifest and a success check registers one under its name, and `aws-hpc app
+// config|data|verify` look it up here (docs/adding-applications.md).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "awshpc/apps/geoschem/data_manifest.hpp"
+#include "awshpc/core/status.hpp"
+
+namespace awshpc::apps {
+
+// The S3 inputs of a run. The manifest, plan and staging types are app-neutral (bucket, key or
+// prefix, destination); they were written for GEOS-Chem first and still live beside it.
+using DataManifest = geoschem::Manifest;
+
+// One run a generator has checked: what the commands print and do with it.
+class PreparedRun {
+ public:
+  virtual ~PreparedRun() = default;
+  // "a GEOS-Chem Classic run directory (fullchem MERRA2 4x5 72 levels, 20190701 to 20190708,
+  // 7 days)": the headline of `app config`.
+  virtual std::string Description() const = 0;
+  // Lines printed after the files (e.g. GCHP's domain decomposition); may be empty.
+  virtual std::vector<std::string> Details() const = 0;
+  // Writes the run directory; returns the names written. Refuses existing files unless `force`.
+  virtual Result<std::vector<std::string>> WriteRunDirectory(const std::string& out_dir,
+                                                             bool force) const = 0;
+  // The S3 objects and prefixes the run reads, from `bucket`.
+  virtual Result<DataManifest> InputData(const std::string& bucket) const = 0;
+  // Judges a finished run by its files; FailedPrecondition says what is missing.
+  virtual Status Verify(const std::string& run_dir) const = 0;
+  // "reached 20190708 and wrote its checkpoint": what Verify proved.
+  virtual std::string VerifiedSummary() const = 0;
+};
+
+struct RunGenerator {
+  std::string app;  // the app's name in app.yaml
+  // Data buckets the manifest can name, the default first, with their regions.
+  std::vector<std::pair<std::string, std::string>> buckets;
+  // Checks a run: the variant and the canonical parameters spec::Render returns (defaults
+  // included). Errors name the parameters that clash and why.
+  std::function<Result<std::unique_ptr<PreparedRun>>(
+      const std::string& app_dir, const std::string& variant,
+      const std::map<std::string, std::string>& params)>
+      prepare;
+
+  // The region of `bucket`; for a bucket not listed (a private mirror), the default bucket's.
+  std::string BucketRegion(std::string_view bucket) const;
+};
+
+class GeneratorRegistry {
+ public:
+  // AlreadyExists when the app has a generator; InvalidArgument without a name or prepare.
+  Status Register(RunGenerator generator);
+  // InvalidArgument naming the apps that have a generator when `app` has none.
+  Result<const RunGenerator*> Find(std::string_view app) const;
+  std::vector<std::string> Names() const;
+
+  // The generators compiled into aws-hpc (one registration line per app in generator.cpp).
+  static const GeneratorRegistry& Builtin();
+
+ private:
+  std::map<std::string, RunGenerator, std::less<>> generators_;
+};
+
+}  // namespace awshpc::apps

@@ -1,0 +1,56 @@
+// File: generator.cpp
+// The registry of run-directory generators and the ones built into aws-hpc.
+#include "awshpc/apps/generator.hpp"
+
+#include <fmt/format.h>
+
+#include "awshpc/apps/geoschem/generator.hpp"
+#include "awshpc/core/text.hpp"
+
+namespace awshpc::apps {
+
+std::string RunGenerator::BucketRegion(std::string_view bucket) const {
+  for (const auto& [name, region] : buckets) {
+    if (name == bucket) return region;
+  }
+  // Another bucket (a private mirror): asked in the default bucket's region.
+  return buckets.empty() ? std::string("us-east-1") : buckets.front().second;
+}
+
+Status GeneratorRegistry::Register(RunGenerator generator) {
+  if (generator.app.empty() || !generator.prepare) {
+    return InvalidArgumentError("a run-directory generator needs an app name and a prepare step");
+  }
+  const std::string name = generator.app;
+  if (!generators_.emplace(name, std::move(generator)).second) {
+    return AlreadyExistsError("app " + name + " already has a run-directory generator");
+  }
+  return Status::Ok();
+}
+
+Result<const RunGenerator*> GeneratorRegistry::Find(std::string_view app) const {
+  if (auto it = generators_.find(app); it != generators_.end()) return &it->second;
+  return InvalidArgumentError(fmt::format(
+      "app {} has no run-directory generator (apps with one: {}; see "
+      "docs/adding-applications.md)",
+      QuoteForMessage(app), generators_.empty() ? std::string("none") : JoinOr(Names())));
+}
+
+std::vector<std::string> GeneratorRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, generator] : generators_) names.push_back(name);
+  return names;
+}
+
+const GeneratorRegistry& GeneratorRegistry::Builtin() {
+  static const GeneratorRegistry registry = [] {
+    GeneratorRegistry r;
+    // One line per app with a generator.
+    Status registered = r.Register(geoschem::MakeGenerator());
+    (void)registered;  // names are distinct by construction; the registry test checks them
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace awshpc::apps
