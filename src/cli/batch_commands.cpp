@@ -8,6 +8,8 @@
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/staging.hpp"
 #include "awshpc/core/text.hpp"
+#include "awshpc/infra/platform_config.hpp"
+#include "awshpc/infra/state.hpp"
 #include "commands.hpp"
 
 namespace awshpc::cli {
@@ -39,6 +41,12 @@ Status Deploy(CliContext& context, const DeployOptions& options) {
   batch::DefinitionOptions definition = options.definition;
   if (definition.job_role_arn.empty()) {
     definition.job_role_arn = context.PlatformSetting("job_role_arn");  // from infra deploy
+  }
+  if (definition.image.empty() && definition.image_prefix.empty()) {
+    // The app stack's ECR repository (aws-hpc/<platform>/<app>, from infra deploy), where
+    // `app build --push ecr` pushes.
+    auto state = infra::PlatformState::Load(infra::StatePath(infra::DefaultPlatformConfigPath()));
+    if (state.ok()) definition.image_prefix = state->ImagePrefix(app->name);
   }
   std::vector<std::vector<std::string>> rows;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -119,7 +127,8 @@ void RegisterBatchCommands(CLI::App& root, CliContext& context, CommandResult& r
   deploy
       ->add_option("--image-prefix", options->definition.image_prefix,
                    "Registry prefix for images the app does not name: "
-                   "<prefix>/<app>:<version>-<variant>-<arch>")
+                   "<prefix>/<app>:<version>-<variant>-<arch> (default: the app stack's ECR "
+                   "repository <registry>/aws-hpc/<platform>/<app> when infra deploy made one)")
       ->envname("AWS_HPC_IMAGE_PREFIX");
   deploy
       ->add_option("--job-role", options->definition.job_role_arn,

@@ -22,6 +22,8 @@
 #include "awshpc/container/registry.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/units.hpp"
+#include "awshpc/infra/naming.hpp"
+#include "awshpc/infra/platform_config.hpp"
 #include "commands.hpp"
 
 namespace awshpc::cli {
@@ -53,10 +55,12 @@ void AddBuildOptions(CLI::App* command, BuildOptions& options) {
                     "Print the Dockerfiles and the plan (tool commands) without building");
   command->add_flag("--force", options.force,
                     "Build even when an image with the same content hash exists");
-  command->add_option("--push", options.push,
-                      "After building, push to REGISTRY (host[:port][/prefix]; plain HTTP only "
-                      "for loopback) or to `ecr` (repository created with scan-on-push; "
-                      "AWS_HPC_ECR_REGISTRY names a registry standing in for ECR's endpoint)");
+  command->add_option(
+      "--push", options.push,
+      "After building, push to REGISTRY (host[:port][/prefix]; plain HTTP only "
+      "for loopback) or to `ecr` (repository aws-hpc/<platform>/<app>, the platform "
+      "named by $AWS_HPC_CONFIG or ./aws-hpc.yaml; created with scan-on-push; "
+      "AWS_HPC_ECR_REGISTRY names a registry standing in for ECR's endpoint)");
   command->add_option("--region", options.region, "AWS region for --push ecr");
   command->add_option("--profile", options.profile, "AWS profile for --push ecr");
   command->add_option("--source", options.source,
@@ -431,6 +435,20 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
   if (!options.build.push.empty() && !options.build.dry_run) {
     ASSIGN_OR_RETURN(pusher, Pusher::Open(options.build));
   }
+  // ECR repositories are per platform, named as the app stack names them (infra/naming.hpp).
+  std::string ecr_repository;
+  if (options.build.push == "ecr") {
+    const std::string config = infra::DefaultPlatformConfigPath();
+    ASSIGN_OR_RETURN_CTX(const std::string platform, infra::PlatformNameAt(config),
+                         "--push ecr: the platform config");
+    ecr_repository = infra::EcrRepositoryName(platform, app->name);
+    if (platform.empty()) {
+      std::cerr << fmt::format(
+          "note: no platform config ({}; set AWS_HPC_CONFIG): pushing to {}, not to a "
+          "platform's aws-hpc/<platform>/{}\n",
+          config, ecr_repository, app->name);
+    }
+  }
 
   std::vector<ImageRow> rows;
   ordered_json plans = ordered_json::array();
@@ -482,7 +500,8 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
           for (const auto& note : plan.notes) std::cout << "note: " << note << "\n";
           std::cout << "$ " << JoinArgv(shown.BuildArgv(build)) << "\n";
           if (!options.build.push.empty()) {
-            std::cout << "then push to " << options.build.push << " as " << plan.repository << ":"
+            std::cout << "then push to " << options.build.push << " as "
+                      << (ecr_repository.empty() ? plan.repository : ecr_repository) << ":"
                       << plan.tag << "\n";
           }
           std::cout << plan.image.dockerfile << "\n";
@@ -514,9 +533,11 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
         if (built) row.size = built->size_bytes;
       }
       if (pusher) {
-        ASSIGN_OR_RETURN(row.pushed,
-                         pusher->Push(*driver, row.image, plan.repository, plan.tag, builds,
-                                      row.log.empty() ? builds + "/" + LogName("push") : row.log));
+        ASSIGN_OR_RETURN(
+            row.pushed,
+            pusher->Push(*driver, row.image,
+                         ecr_repository.empty() ? plan.repository : ecr_repository, plan.tag,
+                         builds, row.log.empty() ? builds + "/" + LogName("push") : row.log));
       }
       return Status::Ok();
     };

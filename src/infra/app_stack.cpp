@@ -1,8 +1,10 @@
 // File: app_stack.cpp
 // The app:NAME stack, the pattern every application follows: its ECR repository and one Batch
-// job definition per architecture family that runs it (image tag <version>-<family>).
+// job definition per architecture family that runs it (repository aws-hpc/<platform>/<app>,
+// image tag <version>-<variant>-<arch>).
 #include <fmt/format.h>
 
+#include "awshpc/infra/naming.hpp"
 #include "awshpc/infra/stacks.hpp"
 #include "cfn.hpp"
 
@@ -45,8 +47,9 @@ Result<nlohmann::ordered_json> SynthApp(const PlatformConfig& config, const AppS
   Json resources = Json::object();
   Json outputs = Json::object();
   resources["Repository"] = Resource(
-      "AWS::ECR::Repository", {{"RepositoryName", fmt::format("aws-hpc/{}", app.name)},
-                               // `aws-hpc app build --push ecr` pushes here, maybe a tag again.
+      "AWS::ECR::Repository", {// Per platform: `aws-hpc app build --push ecr` pushes here
+                               // (the same function names it), maybe a tag again.
+                               {"RepositoryName", EcrRepositoryName(config.name, app.name)},
                                {"ImageTagMutability", "MUTABLE"},
                                {"ImageScanningConfiguration", Json{{"ScanOnPush", true}}},
                                {"EncryptionConfiguration", Json{{"EncryptionType", "AES256"}}},

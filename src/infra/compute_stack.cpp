@@ -61,14 +61,21 @@ Json ComputeEnvironment(const PlatformConfig& config, const FamilyConfig& family
   resources["MinvCpus"] = 0;
   resources["MaxvCpus"] = family.max_vcpus;
   resources["InstanceTypes"] = instance_types;
-  resources["Subnets"] = Ref("PrivateSubnetIds");
+  // Multi-node (MPI) jobs run on demand (Batch refuses them on Spot), so the on-demand
+  // environment is the one in the cluster placement group. A cluster group lives in one
+  // availability zone, so that environment uses the first private subnet only: instances
+  // launched in another zone could not join the group. Spot environments span every zone (more
+  // Spot pools, fewer interruptions) and stay out of the group.
+  const bool grouped = config.compute.placement_group && !spot;
+  resources["Subnets"] =
+      grouped ? Json::array({cfn::Select(0, Ref("PrivateSubnetIds"))}) : Ref("PrivateSubnetIds");
   if (!config.compute.efa) {
     resources["SecurityGroupIds"] = Json::array({Ref("ClusterSecurityGroupId")});
   }
   resources["InstanceRole"] = Ref("InstanceProfileArn");
   resources["LaunchTemplate"] = Json{{"LaunchTemplateId", Ref(launch_template)},
                                      {"Version", GetAtt(launch_template, "LatestVersionNumber")}};
-  if (config.compute.placement_group) resources["PlacementGroup"] = Ref("ClusterPlacementGroup");
+  if (grouped) resources["PlacementGroup"] = Ref("ClusterPlacementGroup");
   resources["Ec2Configuration"] =
       Json::array({Json{{"ImageType", family.name == "gpu" ? "ECS_AL2_NVIDIA" : "ECS_AL2023"}}});
   resources["Tags"] = cfn::TagMap(
@@ -100,7 +107,7 @@ Result<nlohmann::ordered_json> SynthCompute(const PlatformConfig& config,
   Json resources = Json::object();
   Json outputs = Json::object();
 
-  if (config.compute.placement_group) {
+  if (config.compute.placement_group && config.compute.ondemand) {
     resources["ClusterPlacementGroup"] =
         Resource("AWS::EC2::PlacementGroup", {{"Strategy", "cluster"}});
   }

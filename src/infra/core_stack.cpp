@@ -128,12 +128,18 @@ void AddNetwork(const PlatformConfig& config, Json& resources, Json& outputs) {
                                                              {"ToPort", 443},
                                                              {"CidrIp", config.network.cidr}}})},
                   {"Tags", Tagged(config, "endpoints")}});
-    const std::vector<std::pair<std::string, std::string>> endpoints = {
-        {"EcrApiEndpoint", "ecr.api"},
-        {"EcrDockerEndpoint", "ecr.dkr"},
-        {"LogsEndpoint", "logs"},
-        {"StsEndpoint", "sts"},
-        {"BatchEndpoint", "batch"}};
+    std::vector<std::pair<std::string, std::string>> endpoints = {{"EcrApiEndpoint", "ecr.api"},
+                                                                  {"EcrDockerEndpoint", "ecr.dkr"},
+                                                                  {"LogsEndpoint", "logs"},
+                                                                  {"StsEndpoint", "sts"},
+                                                                  {"BatchEndpoint", "batch"}};
+    if (!config.network.nat_gateway) {
+      // Without a NAT gateway the ECS agent on Batch's instances registers, polls for tasks and
+      // reports through these; without them the instances never join the compute environment.
+      endpoints.insert(endpoints.end(), {{"EcsEndpoint", "ecs"},
+                                         {"EcsAgentEndpoint", "ecs-agent"},
+                                         {"EcsTelemetryEndpoint", "ecs-telemetry"}});
+    }
     for (const auto& [logical, service] : endpoints) {
       resources[logical] =
           Resource("AWS::EC2::VPCEndpoint",

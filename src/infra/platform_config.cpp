@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -140,6 +141,14 @@ class ConfigReader {
     ReadBool(node, "nat_gateway", "network.nat_gateway", network.nat_gateway);
     ReadBool(node, "interface_endpoints", "network.interface_endpoints",
              network.interface_endpoints);
+    if (!network.nat_gateway && !network.interface_endpoints) {
+      // Instances in the private subnets would reach neither ECS (to join the compute
+      // environment) nor ECR (to pull images): jobs would stay RUNNABLE for ever.
+      const YamlNode* n = FieldReader::Find(node, "interface_endpoints");
+      reader_.Error(n != nullptr ? *n : node, "network.interface_endpoints",
+                    "expected true when network.nat_gateway is false: without either, compute "
+                    "instances in the private subnets cannot reach ECS, ECR or CloudWatch Logs");
+    }
   }
 
   void ReadCompute(const YamlNode& node, ComputeConfig& compute) {
@@ -417,6 +426,18 @@ Result<PlatformConfig> LoadPlatformConfig(const std::string& path) {
   ConfigLoadResult loaded = LoadPlatformConfigFile(path);
   if (!loaded.config) return InvalidArgumentError(loaded.DiagnosticsText());
   return std::move(*loaded.config);
+}
+
+std::string DefaultPlatformConfigPath() {
+  const char* path = std::getenv("AWS_HPC_CONFIG");
+  return path != nullptr && *path != '\0' ? path : "aws-hpc.yaml";
+}
+
+Result<std::string> PlatformNameAt(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::string();
+  ASSIGN_OR_RETURN(const PlatformConfig config, LoadPlatformConfig(path));
+  return config.name;
 }
 
 }  // namespace awshpc::infra

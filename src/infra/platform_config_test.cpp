@@ -110,5 +110,22 @@ TEST(PlatformConfigTest, DuplicateFamilyAndEmptyPurchase) {
       << all;
 }
 
+// Neither NAT nor endpoints: instances could not join their compute environment.
+TEST(PlatformConfigTest, PrivateSubnetsNeedNatOrEndpoints) {
+  ConfigLoadResult loaded = ParsePlatformConfig(
+      "region: us-east-1\nnetwork:\n  nat_gateway: false\n  interface_endpoints: false\n"
+      "compute: {families: [gpu]}\n",
+      "n.yaml");
+  ASSERT_FALSE(loaded.config);
+  EXPECT_NE(
+      loaded.DiagnosticsText().find("n.yaml:4:24: network.interface_endpoints: expected true when "
+                                    "network.nat_gateway is false"),
+      std::string::npos)
+      << loaded.DiagnosticsText();
+  loaded = ParsePlatformConfig(
+      "region: us-east-1\nnetwork: {nat_gateway: false}\ncompute: {families: [gpu]}\n", "n.yaml");
+  EXPECT_TRUE(loaded.config) << loaded.DiagnosticsText();
+}
+
 }  // namespace
 }  // namespace awshpc::infra

@@ -73,6 +73,14 @@ std::map<std::string, std::string> PlatformState::Outputs(const StackRef& stack)
   return out;
 }
 
+std::string PlatformState::ImagePrefix(const std::string& app) const {
+  const auto outputs = Outputs({StackKind::kApp, app});
+  const auto uri = outputs.find("RepositoryUri");
+  const std::string suffix = "/" + app;
+  if (uri == outputs.end() || !uri->second.ends_with(suffix)) return "";
+  return uri->second.substr(0, uri->second.size() - suffix.size());
+}
+
 void PlatformState::Summarise(const PlatformConfig& config) {
   json_["platform"] = config.name;
   json_["region"] = config.region;

@@ -8,6 +8,7 @@
 
 #include "../aws/test_util.hpp"
 #include "awshpc/aws/process.hpp"
+#include "awshpc/infra/naming.hpp"
 #include "awshpc/infra/stacks.hpp"
 #include "awshpc/spec/loader.hpp"
 
@@ -57,6 +58,7 @@ TEST_F(SynthTest, CoreHasNetworkBucketRolesAndLogs) {
        {"EcrApiEndpoint", "EcrDockerEndpoint", "LogsEndpoint", "StsEndpoint", "BatchEndpoint"}) {
     EXPECT_EQ(r[endpoint]["Properties"]["VpcEndpointType"], "Interface") << endpoint;
   }
+  EXPECT_FALSE(r.contains("EcsEndpoint"));  // the NAT gateway reaches ECS
   EXPECT_EQ(r["ClusterIngressFromSelf"]["Properties"]["IpProtocol"], "-1");
   const Json& bucket = r["PlatformBucket"];
   EXPECT_EQ(bucket["DeletionPolicy"], "Retain");
@@ -80,6 +82,17 @@ TEST_F(SynthTest, CoreHasNetworkBucketRolesAndLogs) {
   ASSERT_TRUE(t.ok());
   EXPECT_FALSE((*t)["Resources"].contains("NatGateway"));
   EXPECT_FALSE((*t)["Resources"].contains("LogsEndpoint"));
+  EXPECT_FALSE((*t)["Resources"].contains("EcsEndpoint"));
+  // No NAT: the ECS agent needs its endpoints to register the instances.
+  config_.network.interface_endpoints = true;
+  t = SynthCore(config_);
+  ASSERT_TRUE(t.ok());
+  for (const char* endpoint : {"EcsEndpoint", "EcsAgentEndpoint", "EcsTelemetryEndpoint"}) {
+    EXPECT_EQ((*t)["Resources"][endpoint]["Properties"]["VpcEndpointType"], "Interface")
+        << endpoint;
+  }
+  EXPECT_EQ((*t)["Resources"]["EcsAgentEndpoint"]["Properties"]["ServiceName"]["Fn::Sub"],
+            "com.amazonaws.${AWS::Region}.ecs-agent");
   EXPECT_EQ((*t)["Resources"]["PublicSubnet3"]["Properties"]["CidrBlock"], "10.20.160.0/19");
 }
 
@@ -122,6 +135,22 @@ TEST_F(SynthTest, ComputeEnvironmentsQueuesAndTagsPerFamily) {
   EXPECT_EQ(queue["SchedulingPolicyArn"]["Ref"], "FairShare");
   EXPECT_EQ(r["JobQueueGpuOndemand"]["Properties"]["ComputeEnvironmentOrder"].size(), 1u);
   EXPECT_EQ(r["ClusterPlacementGroup"]["Properties"]["Strategy"], "cluster");
+  // MPI runs on demand: that environment is in the cluster group, in one zone's subnet; spot
+  // environments span every zone outside the group.
+  EXPECT_EQ(ondemand["ComputeResources"]["PlacementGroup"]["Ref"], "ClusterPlacementGroup");
+  EXPECT_EQ(ondemand["ComputeResources"]["Subnets"][0]["Fn::Select"][0], 0);
+  EXPECT_EQ(ondemand["ComputeResources"]["Subnets"].size(), 1u);
+  EXPECT_FALSE(spot["ComputeResources"].contains("PlacementGroup"));
+  EXPECT_EQ(spot["ComputeResources"]["Subnets"]["Ref"], "PrivateSubnetIds");
+  // Fair share: one policy, on every queue.
+  EXPECT_EQ(r["FairShare"]["Type"], "AWS::Batch::SchedulingPolicy");
+  EXPECT_EQ(
+      r["FairShare"]["Properties"]["FairsharePolicy"]["ShareDistribution"][0]["ShareIdentifier"],
+      "default");
+  for (const char* q :
+       {"JobQueueX8664AmdOndemand", "JobQueueArm64GravitonSpot", "JobQueueGpuOndemand"}) {
+    EXPECT_EQ(r[q]["Properties"]["SchedulingPolicyArn"]["Ref"], "FairShare") << q;
+  }
   EXPECT_TRUE(t["Outputs"].contains("QueueX8664AmdSpotArn"));
   EXPECT_EQ(t["Outputs"]["QueueArm64GravitonOndemandName"]["Value"], "hpc-arm64-graviton-ondemand");
   EXPECT_EQ(r.size(), 1u + 1u + 3u * 5u);  // placement group, policy, 3 x (LT, 2 CE, 2 queues)
@@ -187,7 +216,17 @@ TEST_F(SynthTest, StorageAndApp) {
   EXPECT_EQ(job["JobDefinitionName"], "hpc-lammps-x86_64-amd");
   EXPECT_TRUE(job["RetryStrategy"].contains("Attempts"));
   EXPECT_EQ(job["RetryStrategy"]["EvaluateOnExit"][0]["OnStatusReason"], "Host EC2*");
-  EXPECT_EQ((*app)["Resources"]["Repository"]["Properties"]["RepositoryName"], "aws-hpc/lammps");
+  // Per platform: what `app build --push ecr` pushes to (infra/naming.hpp names both).
+  EXPECT_EQ((*app)["Resources"]["Repository"]["Properties"]["RepositoryName"],
+            "aws-hpc/hpc/lammps");
+  EXPECT_EQ(EcrRepositoryName(config_.name, "lammps"), "aws-hpc/hpc/lammps");
+  PlatformConfig other = config_;
+  other.name = "lab";
+  auto other_app = SynthApp(other, *lammps);
+  ASSERT_TRUE(other_app.ok());
+  EXPECT_EQ((*other_app)["Resources"]["Repository"]["Properties"]["RepositoryName"],
+            "aws-hpc/lab/lammps");
+  EXPECT_EQ(EcrRepositoryName("", "lammps"), "aws-hpc/lammps");
   EXPECT_EQ(lammps->image_arch.at("x86_64-amd"), "x86_64");
   EXPECT_EQ(lammps->image_arch.at("arm64-graviton"), "arm64");
   const std::string image = job["ContainerProperties"]["Image"]["Fn::Sub"];

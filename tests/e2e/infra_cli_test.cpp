@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../../src/aws/test_util.hpp"
+#include "awshpc/aws/process.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -50,6 +51,25 @@ class InfraCliTest : public ::testing::Test {
             {"AWS_EC2_METADATA_DISABLED", "true"},
             {"AWS_PROFILE", ""},
             {"AWS_HPC_INFRA_POLL_MS", "100"}};
+  }
+  // ECR repository names in moto, as botocore (not our client) sees them.
+  std::vector<std::string> EcrRepositories() const {
+    const std::string script =
+        "import boto3,sys\n"
+        "c=boto3.client('ecr',region_name='us-east-1',endpoint_url=sys.argv[1])\n"
+        "print('\\n'.join(sorted(r['repositoryName'] for r in "
+        "c.describe_repositories()['repositories'])))\n";
+    auto run = aws::RunProcess({"env", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "python3",
+                                "-c", script, "http://127.0.0.1:" + std::to_string(port_)},
+                               std::chrono::seconds(60));
+    EXPECT_TRUE(run.ok() && run->exit_code == 0) << (run.ok() ? run->err : run.status().ToString());
+    std::vector<std::string> names;
+    if (!run.ok()) return names;
+    std::stringstream lines(run->out);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) names.push_back(line);
+    }
+    return names;
   }
   static std::string Read(const std::string& path) {
     std::ifstream in(path);
@@ -154,6 +174,67 @@ TEST_F(InfraCliTest, DeployStatusDiffDestroy) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("e2e-core        NOT_DEPLOYED"), std::string::npos) << result.out;
   EXPECT_TRUE(nlohmann::json::parse(Read(state_path))["queues"].empty());
+}
+
+// Two platforms in one account and region: each app stack owns aws-hpc/<platform>/<app>, `app
+// build --push ecr` and `app deploy` use the repository of the platform AWS_HPC_CONFIG names, and
+// destroying one platform's app stack leaves the other's repository alone.
+TEST_F(InfraCliTest, TwoPlatformsKeepSeparateEcrRepositories) {
+  std::string second_text = kConfig;
+  second_text.replace(second_text.find("name: e2e"), 9, "name: lab");
+  const std::string first = dir_.Write("first.yaml", kConfig);
+  const std::string second = dir_.Write("second.yaml", second_text);
+  for (const std::string& config : {first, second}) {
+    for (const char* stack : {"core", "app:lammps"}) {
+      CliResult result = cli_.Run({"infra", "deploy", "-c", config, "--stack", stack}, Env());
+      ASSERT_EQ(result.exit_code, 0) << config << " " << stack << "\n" << result.out << result.err;
+    }
+  }
+  std::vector<std::string> repositories = EcrRepositories();
+  EXPECT_NE(std::find(repositories.begin(), repositories.end(), "aws-hpc/e2e/lammps"),
+            repositories.end());
+  EXPECT_NE(std::find(repositories.begin(), repositories.end(), "aws-hpc/lab/lammps"),
+            repositories.end());
+  const nlohmann::json state = nlohmann::json::parse(Read(dir_.path() + "/second.state.json"));
+  const std::string uri = state["apps"]["lammps"]["repository_uri"];
+  EXPECT_TRUE(uri.ends_with(".amazonaws.com/aws-hpc/lab/lammps")) << uri;
+
+  // `app build --push ecr` of the second platform pushes to its repository (the plan shows it).
+  std::map<std::string, std::string> env = Env();
+  env["AWS_HPC_CONFIG"] = second;
+  env["AWS_REGION"] = "us-east-1";  // app deploy takes the region from the AWS config
+  CliResult plan =
+      cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run", "--push", "ecr"}, env);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("then push to ecr as aws-hpc/lab/lammps:"), std::string::npos)
+      << plan.out;
+  // `app deploy` defaults its images to the same repository (from the state file).
+  CliResult deployed = cli_.Run(
+      {"app", "deploy", "lammps", "--variant", "serial", "--arch", "x86_64", "-o", "json"}, env);
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.out << deployed.err;
+  EXPECT_TRUE(JsonField(deployed.out, "image").starts_with(uri + ":")) << deployed.out;
+  EXPECT_TRUE(JsonField(deployed.out, "image").ends_with("-serial-x86_64")) << deployed.out;
+  // Without a platform config the push goes to the unscoped repository, and says so.
+  env["AWS_HPC_CONFIG"] = dir_.path() + "/missing.yaml";
+  plan =
+      cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run", "--push", "ecr"}, env);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("then push to ecr as aws-hpc/lammps:"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.err.find("note: no platform config"), std::string::npos) << plan.err;
+
+  // Destroying the second platform's app stack keeps the first platform's repository.
+  CliResult destroyed =
+      cli_.Run({"infra", "destroy", "-c", second, "--stack", "app:lammps", "--yes"}, Env());
+  ASSERT_EQ(destroyed.exit_code, 0) << destroyed.out << destroyed.err;
+  repositories = EcrRepositories();
+  EXPECT_NE(std::find(repositories.begin(), repositories.end(), "aws-hpc/e2e/lammps"),
+            repositories.end());
+  EXPECT_EQ(std::find(repositories.begin(), repositories.end(), "aws-hpc/lab/lammps"),
+            repositories.end());
+  for (const std::string& config : {first, second}) {
+    CliResult result = cli_.Run({"infra", "destroy", "-c", config, "--yes"}, Env());
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
 }
 
 }  // namespace

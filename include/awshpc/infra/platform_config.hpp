@@ -89,4 +89,12 @@ ConfigLoadResult LoadPlatformConfigFile(const std::string& path);
 // The same as a Result: InvalidArgument with every diagnostic when the file has problems.
 Result<PlatformConfig> LoadPlatformConfig(const std::string& path);
 
+// The platform config a command uses when not told otherwise: $AWS_HPC_CONFIG, else
+// "aws-hpc.yaml" in the working directory (what `infra -c` defaults to).
+std::string DefaultPlatformConfigPath();
+// The `name` of the platform config at `path` (for commands outside `infra` that name things per
+// platform, such as ECR repositories): "" when there is no such file, the config's diagnostics
+// (InvalidArgument) when it does not load.
+Result<std::string> PlatformNameAt(const std::string& path);
+
 }  // namespace awshpc::infra

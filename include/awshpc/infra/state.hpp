@@ -31,6 +31,11 @@ class PlatformState {
   void ForgetStack(const StackRef& stack);
   // The outputs of a recorded stack (empty when not deployed).
   std::map<std::string, std::string> Outputs(const StackRef& stack) const;
+  // The registry prefix of the app's images, "<registry>/aws-hpc/<platform>": the deployed app
+  // stack's repository URI without its last segment (the app), so that
+  // "<prefix>/<app>:<version>-<variant>-<arch>" is what `app build --push ecr` pushed. "" when
+  // the app stack is not recorded.
+  std::string ImagePrefix(const std::string& app) const;
   // Rebuilds the summary (queues, bucket, ...) from the recorded outputs.
   void Summarise(const PlatformConfig& config);
 
