@@ -31,7 +31,7 @@ json ParseJson(const CliResult& result) {
   return parsed;
 }
 
-std::string Slurp(const std::string& path) {
+std::string ReadCostTestFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -185,10 +185,10 @@ TEST(CostCliTest, SubmitEstimatesReportsAndBudgetsHold) {
   err = RunEcho(cli, "climate", {"--over-budget"}, "y");
   EXPECT_NE(err.find("budget alert: project climate reaches 50%"), std::string::npos) << err;
   EXPECT_NE(err.find("budget alert: project climate reaches 100%"), std::string::npos) << err;
-  const std::string events = Slurp(hook_out);
+  const std::string events = ReadCostTestFile(hook_out);
   EXPECT_EQ(std::count(events.begin(), events.end(), '\n'), 2) << events;
   EXPECT_EQ(json::parse(events.substr(0, events.find('\n')))["project"], "climate");
-  EXPECT_EQ(Slurp(cli.home() + "/cost-alerts.log"), events);
+  EXPECT_EQ(ReadCostTestFile(cli.home() + "/cost-alerts.log"), events);
   err = RunEcho(cli, "climate", {"--over-budget"}, "y");
   EXPECT_EQ(err.find("budget alert"), std::string::npos) << err;
 
@@ -280,7 +280,8 @@ TEST(CostCliTest, RefreshFromAwsThenSpotEstimatesAndMirroredBudgets) {
                   {"regions",
                    {{"us-east-1", {{"regionCode", "us-east-1"}, {"currentVersionUrl", version}}}}}})
                 .dump());
-  WriteFile(dir + version, Slurp(AWSHPC_SOURCE_DIR "/src/cost/testdata/offer-sample.json"));
+  WriteFile(dir + version,
+            ReadCostTestFile(AWSHPC_SOURCE_DIR "/src/cost/testdata/offer-sample.json"));
   LoopbackServer price_list(
       {"python3", AWSHPC_SOURCE_DIR "/tests/tools/price_list_server.py", "PORT", dir});
   ASSERT_TRUE(price_list.started()) << "python3 tests/tools/price_list_server.py did not start";
