@@ -20,6 +20,7 @@
 #include "awshpc/container/content_hash.hpp"
 #include "awshpc/container/dockerfile.hpp"
 #include "awshpc/container/registry.hpp"
+#include "awshpc/container/stager_bundle.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/units.hpp"
 #include "awshpc/infra/naming.hpp"
@@ -89,6 +90,8 @@ std::string JoinArgv(const std::vector<std::string>& argv) {
   return out;
 }
 
+constexpr std::string_view kElfMagic = "\177ELF";  // ELF files start with 0x7f E L F
+
 // Writes the build context: Dockerfile plus files (scripts executable).
 Status WriteContext(const std::string& dir, const ctr::RenderedImage& image) {
   std::error_code ec;
@@ -99,7 +102,8 @@ Status WriteContext(const std::string& dir, const ctr::RenderedImage& image) {
     const std::string path = dir + "/" + name;
     RETURN_IF_ERROR(MakeDirs(fs::path(path).parent_path().string()));
     RETURN_IF_ERROR(WriteFileAtomically(path, content));
-    if (content.starts_with("#!")) {
+    // Scripts, and the stager's programs and loader (run as programs by the launcher).
+    if (content.starts_with("#!") || content.starts_with(kElfMagic)) {
       if (chmod(path.c_str(), 0755) != 0) return ErrnoError("chmod " + path, errno);
     }
   }
@@ -402,15 +406,67 @@ struct AppBuildOptions {
   std::string base;       // --base IMAGE
   std::string base_date;  // --base-date
   std::string recipe;
+  std::string stager;  // --stager PATH
   BuildOptions build;
 };
+
+// aws-hpc-stage for each image platform, bundled once per command: --stager PATH, else the one
+// beside this aws-hpc binary, else the one on PATH.
+class StagerBundles {
+ public:
+  explicit StagerBundles(std::string option) : option_(std::move(option)) {}
+
+  Result<const ctr::StagerBundle*> For(const std::string& platform) {
+    if (auto it = bundles_.find(platform); it != bundles_.end()) return &it->second;
+    std::string program = option_;
+    if (program.empty()) {
+      program = ExecutableDir() + "/aws-hpc-stage";
+      std::error_code ec;
+      if (!fs::exists(program, ec)) {
+        auto on_path = FindExecutable("aws-hpc-stage");
+        if (!on_path.ok()) {
+          return FailedPreconditionError(fmt::format(
+              "aws-hpc-stage (which the image runs to stage data through S3) is neither beside "
+              "aws-hpc ({}) nor on PATH: install it, or pass --stager PATH",
+              ExecutableDir()));
+        }
+        program = *on_path;
+      }
+    }
+    ASSIGN_OR_RETURN(ctr::StagerBundle bundle,
+                     ctr::BundleStager(program, platform, !option_.empty()));
+    return &bundles_.emplace(platform, std::move(bundle)).first->second;
+  }
+
+ private:
+  std::string option_;
+  std::map<std::string, ctr::StagerBundle> bundles_;
+};
+
+// The date of the newest local hpc-base-<m> image pair (runtime and devel). A dry run without a
+// build tool, or with no such image, gets ""; a build with no such image is refused saying
+// what to do.
+Result<std::string> NewestLocalBaseDate(const Result<ctr::BuildDriver>& driver,
+                                        const ctr::BaseImage& base, bool dry_run) {
+  if (!driver.ok()) return std::string();
+  ASSIGN_OR_RETURN(std::string listing, driver->ListImages());
+  std::string date = ctr::NewestBaseDate(listing, base.Repository());
+  if (date.empty() && !dry_run) {
+    return FailedPreconditionError(fmt::format(
+        "no {0}:<YYYYMMDD> image (with its -devel stage) here: build one with `aws-hpc base "
+        "build {1}`, or pass --base-date YYYYMMDD (or --base IMAGE)",
+        base.Repository(), base.name));
+  }
+  return date;
+}
 
 Status AppBuild(CliContext& context, const AppBuildOptions& options) {
   ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(options.app));
   ASSIGN_OR_RETURN(const ctr::BaseCatalog* bases, ctr::BaseCatalog::Builtin());
   ASSIGN_OR_RETURN(ctr::AppRecipe recipe, ctr::LoadRecipe(*app, options.recipe));
-  const std::string base_date = options.base_date.empty() ? ctr::TodayTag() : options.base_date;
-  RETURN_IF_ERROR_CTX(ctr::CheckDateTag(base_date), "--base-date");
+  if (!options.base_date.empty()) {
+    RETURN_IF_ERROR_CTX(ctr::CheckDateTag(options.base_date), "--base-date");
+  }
   const std::string host_isa = ctr::HostPlatform() == "linux/arm64" ? "aarch64" : "x86_64";
 
   std::vector<std::string> archs = options.archs;
@@ -453,6 +509,7 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
   std::vector<ImageRow> rows;
   ordered_json plans = ordered_json::array();
   Status first_error;
+  StagerBundles stagers(options.stager);
   for (const std::string& arch : archs) {
     ASSIGN_OR_RETURN_CTX(const ctr::BaseImage* base, bases->ForArchitecture(arch, host_isa),
                          "--arch " + arch);
@@ -461,14 +518,26 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
     request.variant = options.variant;
     request.arch = arch;
     request.base = base;
-    request.base_date = base_date;
     request.base_override = options.base;
-    request.provenance = Provenance(options.build, base_date);
     ImageRow row;
     row.platform = base->platform;
     auto run = [&]() -> Status {
+      if (!options.build.dry_run) RETURN_IF_ERROR(ctr::CheckCanBuildPlatform(base->platform));
+      std::string base_date = options.base_date;
+      std::string base_date_note;
+      if (base_date.empty() && options.base.empty()) {
+        ASSIGN_OR_RETURN(base_date, NewestLocalBaseDate(driver, *base, options.build.dry_run));
+        if (base_date.empty()) {
+          base_date = ctr::TodayTag();
+          base_date_note = fmt::format(
+              "no {}:<YYYYMMDD> here: a build needs `aws-hpc base build {}` or --base-date",
+              base->Repository(), base->name);
+        }
+      }
+      if (base_date.empty()) base_date = ctr::TodayTag();  // --base IMAGE: the label's date
+      request.base_date = base_date;
+      request.provenance = Provenance(options.build, base_date);
       if (!options.build.dry_run) {
-        RETURN_IF_ERROR(ctr::CheckCanBuildPlatform(base->platform));
         // The base's id is part of the content hash: a rebuilt base rebuilds the app.
         const std::string base_ref =
             options.base.empty() ? base->RuntimeTag(base_date) : options.base;
@@ -481,7 +550,20 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
         }
         request.base_id = base_info->id;
       }
+      // The stager must run on the image's architecture; a dry run notes what a build needs.
+      std::string stager_note;
+      auto stager = stagers.For(base->platform);
+      if (stager.ok()) {
+        request.stager = *stager;
+      } else if (options.build.dry_run) {
+        stager_note = "a build needs an aws-hpc-stage for " + base->platform + ": " +
+                      stager.status().message();
+      } else {
+        return stager.status();
+      }
       ASSIGN_OR_RETURN(ctr::AppImagePlan plan, ctr::PlanAppImage(request, recipe));
+      if (!stager_note.empty()) plan.notes.push_back(stager_note);
+      if (!base_date_note.empty()) plan.notes.push_back(base_date_note);
       row.image = plan.Reference();
       row.hash = plan.image.content_hash;
       const std::string dir = builds + "/" + app->name + "-" + plan.tag;
@@ -641,10 +723,15 @@ void RegisterContainerCommands(CLI::App& root, CliContext& context, CommandResul
   app_build->add_option("--base", app_options->base,
                         "Build FROM this image (both stages) instead of hpc-base-<arch>");
   app_build->add_option("--base-date", app_options->base_date,
-                        "Date tag of the hpc-base images to use (default: today, UTC)");
+                        "Date tag of the hpc-base images to use (default: the newest "
+                        "hpc-base-<arch>:<YYYYMMDD> present locally)");
   app_build->add_option("--recipe", app_options->recipe,
                         "Container recipe file (default: <app dir>/container.yaml, then the "
                         "bundled data/containers/apps/<app>.yaml)");
+  app_build->add_option("--stager", app_options->stager,
+                        "aws-hpc-stage to ship in the image (default: the one beside aws-hpc); "
+                        "needed for another architecture's image (arm64 on x86_64, ...): "
+                        "bundled with its libraries and loader");
   AddBuildOptions(app_build, app_options->build);
   app_build->callback(
       [&context, &result, app_options] { result.status = AppBuild(context, *app_options); });

@@ -182,6 +182,10 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
   std::string outputs;
   for (const spec::OutputSpec& output : app.outputs) outputs += output.path + "\n";
   image.files["outputs.list"] = outputs;
+  // The stager's bytes are context files, so they are part of the content hash below.
+  if (request.stager != nullptr) {
+    for (const auto& [name, content] : request.stager->files) image.files[name] = content;
+  }
 
   // Inputs with a fixed local source are baked in; the rest are staged when the job runs.
   bool any_input = false;
@@ -270,6 +274,9 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
   vars["runtime_base"] = plan.runtime_base;
   vars["build_steps"] = build_steps;
   vars["runtime_steps"] = runtime_steps;
+  vars["stager_steps"] = request.stager != nullptr
+                             ? "COPY aws-hpc/ /opt/aws-hpc/"
+                             : "# (no aws-hpc-stage bundled: jobs staging through S3 fail clearly)";
   vars["input_steps"] = any_input ? "COPY inputs/ /opt/aws-hpc/inputs/" : "# (no inputs baked in)";
   ASSIGN_OR_RETURN_CTX(vars["environment"], KeyValues(env), app.name + " environment");
   ASSIGN_OR_RETURN_CTX(vars["labels"],

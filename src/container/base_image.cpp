@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <set>
 
 #include "awshpc/container/content_hash.hpp"
 #include "awshpc/container/dockerfile.hpp"
@@ -234,6 +235,32 @@ Result<const BaseImage*> BaseCatalog::ForArchitecture(std::string_view arch,
     return Find(want);
   }
   return Find(arch);
+}
+
+std::string NewestBaseDate(std::string_view listing, std::string_view repository) {
+  std::set<std::string> runtime;
+  std::set<std::string> devel;
+  std::size_t start = 0;
+  while (start < listing.size()) {
+    const std::size_t end = std::min(listing.find('\n', start), listing.size());
+    std::string_view line = listing.substr(start, end - start);
+    start = end + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    for (std::string_view prefix : {"localhost/", "docker.io/library/", "docker.io/"}) {
+      if (line.starts_with(prefix)) line.remove_prefix(prefix.size());
+    }
+    const std::size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos || line.substr(0, colon) != repository) continue;
+    std::string_view tag = line.substr(colon + 1);
+    const bool is_devel = tag.ends_with("-devel");
+    if (is_devel) tag.remove_suffix(6);
+    if (!CheckDateTag(tag).ok()) continue;
+    (is_devel ? devel : runtime).insert(std::string(tag));
+  }
+  for (auto it = runtime.rbegin(); it != runtime.rend(); ++it) {
+    if (devel.count(*it)) return *it;
+  }
+  return "";
 }
 
 std::string TodayTag() {

@@ -120,5 +120,33 @@ TEST(BaseImages, HashChangesWithContentNotWithTheDate) {
   EXPECT_FALSE(RenderBaseImage(**base, bad_date).ok());
 }
 
+// `app build` without --base-date: the newest date with both stages, from the tools' listings.
+TEST(BaseImages, NewestLocalBaseDateFromImageListings) {
+  // podman/buildah spelling: "localhost/" prefixes; a runtime image without its devel image (and
+  // the other way round) does not count; other bases, bad dates and <none> are ignored.
+  const std::string podman =
+      "localhost/hpc-base-zen4:20261101\n"
+      "localhost/hpc-base-zen4:20261101-devel\n"
+      "localhost/hpc-base-zen4:20261120\n"
+      "localhost/hpc-base-zen4:20261120-devel\n"
+      "localhost/hpc-base-zen4:20261125\n"
+      "localhost/hpc-base-zen4:20261127-devel\n"
+      "localhost/hpc-base-zen4:20261399\n"
+      "localhost/hpc-base-zen4:20261399-devel\n"
+      "localhost/hpc-base-zen3:20261128\n"
+      "localhost/hpc-base-zen3:20261128-devel\n"
+      "<none>:<none>\n"
+      "docker.io/library/debian:bookworm\n";
+  EXPECT_EQ(NewestBaseDate(podman, "hpc-base-zen4"), "20261120");
+  EXPECT_EQ(NewestBaseDate(podman, "hpc-base-zen3"), "20261128");
+  EXPECT_EQ(NewestBaseDate(podman, "hpc-base-zen"), "");
+  EXPECT_EQ(NewestBaseDate(podman, "hpc-base-graviton3"), "");
+  // docker spelling: no prefix, CRLF tolerated.
+  EXPECT_EQ(NewestBaseDate("hpc-base-x86_64:20260101-devel\r\nhpc-base-x86_64:20260101\r\n",
+                           "hpc-base-x86_64"),
+            "20260101");
+  EXPECT_EQ(NewestBaseDate("", "hpc-base-x86_64"), "");
+}
+
 }  // namespace
 }  // namespace awshpc::container

@@ -275,6 +275,15 @@ Result<std::optional<ImageInfo>> BuildDriver::Inspect(const std::string& ref) co
   return std::optional<ImageInfo>(std::move(info));
 }
 
+Result<std::string> BuildDriver::ListImages() const {
+  const std::vector<std::string> argv = {
+      program_, "images", "--format",
+      tool_ == BuildTool::kBuildah ? "{{.Name}}:{{.Tag}}" : "{{.Repository}}:{{.Tag}}"};
+  ASSIGN_OR_RETURN(aws::ProcessResult result, Query(argv));
+  if (result.exit_code != 0) return ToolFailed(argv, result.exit_code, result.err, "");
+  return result.out;
+}
+
 std::vector<std::string> BuildDriver::RunArgv(const RunRequest& request) const {
   std::vector<std::string> argv = {program_, "run", "--rm"};
   if (tool_ == BuildTool::kPodman) {

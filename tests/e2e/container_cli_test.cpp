@@ -137,6 +137,57 @@ TEST(ContainerCli, DockerWithoutDaemonIsAClearError) {
       << result.err;
 }
 
+// Without --base-date, `app build` builds on the newest hpc-base-<m>:<YYYYMMDD> (with its
+// -devel stage) in the local image store, as the real tool lists it; with none, it says what
+// to run. Empty images (buildah from scratch, committed under the base names) stand in for
+// bases: only their names are read.
+TEST(ContainerCli, AppBuildUsesTheNewestLocalBase) {
+  if (!t::HaveProgram("buildah")) GTEST_SKIP() << "covered by ContainerBuildTest's tool check";
+  // A base name no other test or engineer builds: graviton4 on an x86_64 host is only listed.
+  const std::string repo = "localhost/hpc-base-graviton4";
+  const std::vector<std::string> tags = {"20260101", "20260101-devel", "20261120", "20261120-devel",
+                                         "20261125"};
+  aws::ProcessResult from = RunTool({"buildah", "from", "scratch"}, 60);
+  ASSERT_EQ(from.exit_code, 0) << from.err;
+  const std::string container = from.out.substr(0, from.out.find('\n'));
+  for (const std::string& tag : tags) {
+    aws::ProcessResult commit = RunTool({"buildah", "commit", "-q", container, repo + ":" + tag});
+    ASSERT_EQ(commit.exit_code, 0) << commit.err;
+  }
+  RunTool({"buildah", "rm", container}, 60);
+
+  CliRunner cli;
+  const std::map<std::string, std::string> env = {{"AWS_HPC_APPS_PATH", AWSHPC_SOURCE_DIR "/apps"}};
+  CliResult dry = cli.Run({"app", "build", "lammps", "--arch", "graviton4", "--dry-run", "--tool",
+                           "buildah", "--output", "json"},
+                          env);
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  // 20261125 has no -devel image: the newest complete pair is 20261120.
+  EXPECT_NE(dry.out.find("FROM hpc-base-graviton4:20261120-devel AS build"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("FROM hpc-base-graviton4:20261120 AS runtime"), std::string::npos);
+  for (const std::string& tag : tags) RunTool({"buildah", "rmi", repo + ":" + tag}, 60);
+
+  // None left: a dry run notes it, a build says what to run.
+  CliResult none = cli.Run(
+      {"app", "build", "lammps", "--arch", "graviton4", "--dry-run", "--tool", "buildah"}, env);
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("note: no hpc-base-graviton4:<YYYYMMDD> here: a build needs `aws-hpc "
+                          "base build graviton4` or --base-date"),
+            std::string::npos)
+      << none.out;
+  if (fs::exists("/proc/sys/fs/binfmt_misc/qemu-aarch64")) return;  // the build would start
+  CliResult zen = cli.Run({"app", "build", "lammps", "--arch", "zen4", "--tool", "buildah"}, env);
+  if (RunTool({"buildah", "images", "--format", "{{.Name}}:{{.Tag}}"}, 60)
+          .out.find("hpc-base-zen4:") == std::string::npos) {
+    EXPECT_EQ(zen.exit_code, 7) << zen.out << zen.err;
+    EXPECT_NE(zen.out.find("no hpc-base-zen4:<YYYYMMDD> image (with its -devel stage) here: build "
+                           "one with `aws-hpc base build zen4`, or pass --base-date YYYYMMDD"),
+              std::string::npos)
+        << zen.out << zen.err;
+  }
+}
+
 // ---- real builds ----------------------------------------------------------------------------
 
 // The LAMMPS base made offline: the installed lammps and Open MPI files with every shared
@@ -297,8 +348,8 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
   EXPECT_NE(built.out.find("aws-hpc/lammps:29Sep2021-update2-serial-x86_64  linux/amd64  built"),
             std::string::npos)
       << built.out;
-  EXPECT_NE(built.err.find("step 1 of 13 ("), std::string::npos) << built.err;
-  EXPECT_NE(built.err.find("step 13 of 13 ("), std::string::npos) << built.err;
+  EXPECT_NE(built.err.find("step 1 of 14 ("), std::string::npos) << built.err;
+  EXPECT_NE(built.err.find("step 14 of 14 ("), std::string::npos) << built.err;
   std::smatch log_match;
   ASSERT_TRUE(std::regex_search(built.err, log_match, std::regex(R"(\(log: ([^)]+\.log)\))")))
       << built.err;
@@ -347,6 +398,53 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
   const std::string log = Slurp(out_dir + "/log.lammps");
   EXPECT_NE(log.find("Loop time of"), std::string::npos) << log.substr(0, 2000);
   EXPECT_NE(log.find("500 atoms"), std::string::npos);
+
+  // 3b. The image stages for real: with the environment a Batch job gets, its bundled
+  // aws-hpc-stage (own libraries and loader) downloads the input from moto's S3 and uploads the
+  // declared output there.
+  const std::string s3 =
+      "import boto3,sys\n"
+      "c=boto3.client('s3',region_name='us-east-1',endpoint_url=sys.argv[1])\n"
+      "if sys.argv[2]=='put':\n"
+      "  c.create_bucket(Bucket='stage')\n"
+      "  c.put_object(Bucket='stage',Key='in/staged.lj',Body=open(sys.argv[3],'rb').read())\n"
+      "else:\n"
+      "  print(c.get_object(Bucket='stage',Key='out/log.lammps')['Body'].read().decode())\n";
+  const std::string endpoint = "http://127.0.0.1:" + std::to_string(moto_port_);
+  const std::vector<std::string> s3_tool = {
+      "env", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "python3", "-c", s3, endpoint};
+  auto with = [](std::vector<std::string> argv, const std::vector<std::string>& more) {
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+  };
+  const std::string staged_input =
+      dir_.Write("staged.lj", Slurp(dir_.path() + "/apps/lammps/in.lj") + "# staged from S3\n");
+  aws::ProcessResult put = RunTool(with(s3_tool, {"put", staged_input}));
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  std::vector<std::string> stage_run = {
+      "podman",         "run",  "--rm",     "--runtime",        "runc",
+      "--network",      "host", "--ulimit", "nofile=1024:1024", "--ulimit",
+      "nproc=1024:1024"};
+  for (const std::string& e : std::vector<std::string>{
+           "AWS_HPC_INPUTS=[{\"source\": \"s3://stage/in/staged.lj\", \"destination\": "
+           "\"staged.lj\"}]",
+           "AWS_HPC_OUTPUTS=[\"log.lammps\"]", "AWS_HPC_OUTPUT_URI=s3://stage/out/",
+           "AWS_ACCESS_KEY_ID=AKIDFAKEFAKEFAKE", "AWS_SECRET_ACCESS_KEY=fake-secret",
+           "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
+           "AWS_ENDPOINT_URL=" + endpoint}) {
+    stage_run.insert(stage_run.end(), {"-e", e});
+  }
+  stage_run =
+      with(stage_run, {"aws-hpc/lammps:" + std::string(kImageTag), "lmp", "-in", "staged.lj",
+                       "-log", "log.lammps", "-var", "steps", "20", "-var", "box", "4"});
+  aws::ProcessResult staged = RunTool(stage_run);
+  ASSERT_EQ(staged.exit_code, 0) << staged.out << staged.err;
+  EXPECT_NE(staged.err.find("aws-hpc-stage: in: 1 files"), std::string::npos) << staged.err;
+  EXPECT_NE(staged.err.find("aws-hpc-stage: out: 1 files"), std::string::npos) << staged.err;
+  aws::ProcessResult uploaded = RunTool(with(s3_tool, {"get"}));
+  ASSERT_EQ(uploaded.exit_code, 0) << uploaded.err;
+  EXPECT_NE(uploaded.out.find("# staged from S3"), std::string::npos) << uploaded.out;
+  EXPECT_NE(uploaded.out.find("Loop time of"), std::string::npos) << uploaded.out;
 
   // 4. A one-line change to app.yaml rebuilds.
   const std::string spec_path = dir_.path() + "/apps/lammps/app.yaml";

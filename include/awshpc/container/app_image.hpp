@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "awshpc/container/base_image.hpp"
+#include "awshpc/container/stager_bundle.hpp"
 #include "awshpc/core/status.hpp"
 #include "awshpc/spec/app_spec.hpp"
 
@@ -43,6 +44,7 @@ struct AppImageRequest {
   std::string base_override;        // --base IMAGE: used for both stages instead
   std::string base_id;              // the base image's id when known (part of the hash)
   ImageProvenance provenance;
+  const StagerBundle* stager = nullptr;  // aws-hpc-stage for the image; nullptr: none
 };
 
 struct AppImagePlan {

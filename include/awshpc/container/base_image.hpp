@@ -93,6 +93,11 @@ struct RenderedImage {
 // Renders the shared template for `base`. Deterministic for fixed inputs (golden tests).
 Result<RenderedImage> RenderBaseImage(const BaseImage& base, const ImageProvenance& provenance);
 
+// The newest date D for which `listing` (lines "repository:tag" as the build tools print them,
+// "localhost/" or "docker.io/library/" prefixes ignored) holds both <repository>:D and
+// <repository>:D-devel; "" when none. `app build` without --base-date builds on it.
+std::string NewestBaseDate(std::string_view listing, std::string_view repository);
+
 // Today's date as YYYYMMDD (UTC).
 std::string TodayTag();
 // InvalidArgument unless `date` is 8 digits forming a calendar date.

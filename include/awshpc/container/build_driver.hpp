@@ -86,6 +86,9 @@ class BuildDriver {
 
   // Image facts, or nullopt when no such image exists locally.
   Result<std::optional<ImageInfo>> Inspect(const std::string& ref) const;
+  // Every local image as "repository:tag", one a line, spelled as the tool prints it (podman
+  // and buildah prefix "localhost/").
+  Result<std::string> ListImages() const;
   // Runs a container (podman/docker; buildah cannot run images: FailedPrecondition).
   std::vector<std::string> RunArgv(const RunRequest& request) const;
   Result<CommandOutput> Run(const RunRequest& request, std::chrono::seconds timeout) const;
