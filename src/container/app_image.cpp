@@ -16,15 +16,12 @@
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/version.hpp"
 #include "awshpc/spec/render.hpp"
-#include "yaml_fields.hpp"
 
 namespace awshpc::container {
 namespace {
 
 namespace fs = std::filesystem;
-using internal::YamlFields;
 
-constexpr std::size_t kMaxRecipeBytes = 1 << 20;
 constexpr std::size_t kMaxInputBytes = 256 << 20;  // baked inputs are small files (in.lj)
 
 bool HasReference(const spec::Template& t) {
@@ -37,93 +34,7 @@ std::string GenericName(std::string_view isa) {
   return isa == "aarch64" ? std::string("arm64") : std::string(isa);
 }
 
-Result<std::vector<std::string>> Argv(const YamlFields& y, const YAML::Node& node,
-                                      const std::string& field) {
-  if (!node.IsSequence() || node.size() == 0) {
-    return y.Error(node, field, "expected a non-empty list (an argv, run without a shell)");
-  }
-  std::vector<std::string> argv;
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    if (!node[i].IsScalar()) {
-      return y.Error(node[i], fmt::format("{}[{}]", field, i), "expected a string");
-    }
-    argv.push_back(node[i].as<std::string>());
-  }
-  if (argv.front().empty()) return y.Error(node, field, "the program name is empty");
-  return argv;
-}
-
 }  // namespace
-
-Result<AppRecipe> ParseRecipe(std::string_view yaml_text, std::string_view origin) {
-  const YamlFields y(origin);
-  AppRecipe recipe;
-  recipe.origin = std::string(origin);
-  recipe.text = std::string(yaml_text);
-  ASSIGN_OR_RETURN(YAML::Node root, y.Load(yaml_text));
-  if (!root || root.IsNull()) return recipe;
-  RETURN_IF_ERROR(y.CheckKeys(root, "recipe", {"app", "build", "runtime", "check"}));
-  ASSIGN_OR_RETURN(recipe.app, y.String(root, "app", "recipe", false));
-  if (const YAML::Node build = root["build"]) {
-    RETURN_IF_ERROR(y.CheckKeys(build, "build", {"packages", "steps"}));
-    ASSIGN_OR_RETURN(recipe.build_packages, y.Strings(build, "packages", "build"));
-    if (const YAML::Node steps = build["steps"]) {
-      if (!steps.IsSequence())
-        return y.Error(steps, "build.steps", "expected a list of argv lists");
-      for (std::size_t i = 0; i < steps.size(); ++i) {
-        ASSIGN_OR_RETURN(auto argv, Argv(y, steps[i], fmt::format("build.steps[{}]", i)));
-        recipe.build.push_back(std::move(argv));
-      }
-    }
-  }
-  if (const YAML::Node runtime = root["runtime"]) {
-    RETURN_IF_ERROR(y.CheckKeys(runtime, "runtime", {"packages"}));
-    ASSIGN_OR_RETURN(recipe.runtime_packages, y.Strings(runtime, "packages", "runtime"));
-  }
-  if (const YAML::Node check = root["check"]) {
-    ASSIGN_OR_RETURN(recipe.check, Argv(y, check, "check"));
-  }
-  for (const auto* list : {&recipe.build_packages, &recipe.runtime_packages}) {
-    for (const std::string& name : *list) {
-      // Debian package names: lower-case letters, digits, + - . (and no option-like names).
-      const bool ok = std::isalnum(static_cast<unsigned char>(name.front())) &&
-                      std::all_of(name.begin(), name.end(), [](char c) {
-                        return std::islower(static_cast<unsigned char>(c)) ||
-                               std::isdigit(static_cast<unsigned char>(c)) || c == '+' ||
-                               c == '-' || c == '.';
-                      });
-      if (!ok) {
-        return InvalidArgumentError(
-            fmt::format("{}: {} is not a Debian package name", origin, QuoteForMessage(name)));
-      }
-    }
-  }
-  return recipe;
-}
-
-Result<AppRecipe> LoadRecipe(const spec::AppSpec& app, const std::string& recipe_file) {
-  std::string path = recipe_file;
-  if (path.empty() && !app.dir.empty()) {
-    const std::string beside = (fs::path(app.dir) / "container.yaml").string();
-    std::error_code ec;
-    if (fs::exists(beside, ec)) path = beside;
-  }
-  AppRecipe recipe;
-  if (!path.empty()) {
-    ASSIGN_OR_RETURN_CTX(std::string text, ReadFileToString(path, kMaxRecipeBytes),
-                         "container recipe");
-    ASSIGN_OR_RETURN(recipe, ParseRecipe(text, path));
-  } else if (std::string_view builtin = BuiltinRecipe(app.name); !builtin.empty()) {
-    ASSIGN_OR_RETURN(recipe, ParseRecipe(builtin, "data/containers/apps/" + app.name + ".yaml"));
-  } else {
-    recipe.origin = "(no recipe: the base alone runs the app)";
-  }
-  if (!recipe.app.empty() && recipe.app != app.name) {
-    return InvalidArgumentError(fmt::format("{}: recipe is for app \"{}\", not \"{}\"",
-                                            recipe.origin, recipe.app, app.name));
-  }
-  return recipe;
-}
 
 std::string SanitizeTag(std::string_view text) {
   std::string out;
@@ -207,25 +118,12 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
     any_input = true;
   }
 
-  std::string build_steps = ExecForm({"mkdir", "-p", "/opt/aws-hpc/app"});
-  build_steps = "RUN " + build_steps + "\n";
-  if (!recipe.build_packages.empty()) {
-    std::vector<std::string> argv = {"/usr/local/bin/aws-hpc-install-packages"};
-    argv.insert(argv.end(), recipe.build_packages.begin(), recipe.build_packages.end());
-    build_steps += "RUN " + ExecForm(argv) + "\n";
-  }
-  for (const auto& step : recipe.build) build_steps += "RUN " + ExecForm(step) + "\n";
-
-  std::string runtime_steps;
-  if (!recipe.runtime_packages.empty()) {
-    std::vector<std::string> argv = {"/usr/local/bin/aws-hpc-install-packages"};
-    argv.insert(argv.end(), recipe.runtime_packages.begin(), recipe.runtime_packages.end());
-    runtime_steps += "RUN " + ExecForm(argv) + "\n";
-  }
-  if (!recipe.check.empty()) runtime_steps += "RUN " + ExecForm(recipe.check) + "\n";
-  if (runtime_steps.empty()) runtime_steps = "# (the recipe adds no runtime packages)\n";
-  runtime_steps.pop_back();
-  build_steps.pop_back();
+  // The recipe's common part plus the variant's, {{ flags }} from the base's catalog flags.
+  ASSIGN_OR_RETURN(RecipeSteps steps,
+                   RenderRecipeSteps(RecipeForVariant(recipe, variant_name), base.flags));
+  for (auto& [name, content] : steps.files) image.files[name] = std::move(content);
+  const std::string& build_steps = steps.build;
+  const std::string& runtime_steps = steps.runtime;
 
   std::vector<std::pair<std::string, std::string>> env = {{"AWS_HPC_APP", app.name},
                                                           {"AWS_HPC_APP_VERSION", app.version},

@@ -143,7 +143,8 @@ TEST(Recipe, ParsesAndReportsFieldsWithLines) {
   auto package = ParseRecipe("runtime: {packages: [--allow-unauthenticated]}\n", "r.yaml");
   ASSERT_FALSE(package.ok());
   EXPECT_EQ(package.status().message(),
-            "r.yaml: \"--allow-unauthenticated\" is not a Debian package name");
+            "r.yaml:1:22: runtime.packages[0]: \"--allow-unauthenticated\" is not a Debian "
+            "package name");
   auto key = ParseRecipe("runtim: {}\n", "r.yaml");
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().message(),

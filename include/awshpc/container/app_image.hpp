@@ -7,32 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "awshpc/container/app_recipe.hpp"
 #include "awshpc/container/base_image.hpp"
 #include "awshpc/container/stager_bundle.hpp"
 #include "awshpc/core/status.hpp"
 #include "awshpc/spec/app_spec.hpp"
 
 namespace awshpc::container {
-
-// What an app's image needs besides its base (data/containers/apps/<app>.yaml, or
-// <app dir>/container.yaml, or --recipe FILE). Commands are argv lists, run without a shell.
-struct AppRecipe {
-  std::string origin;  // file name for messages
-  std::string app;
-  std::vector<std::string> build_packages;      // Debian packages for the build stage
-  std::vector<std::vector<std::string>> build;  // argv steps in the build stage; install into
-                                                // /opt/aws-hpc/app
-  std::vector<std::string> runtime_packages;    // Debian packages for the runtime stage
-  std::vector<std::string> check;               // argv run in the runtime stage to prove the
-                                                // program is there ("" when none)
-  std::string text;                             // the file as read (part of the content hash)
-};
-
-// Parses a recipe; errors name origin:line:column and the field.
-Result<AppRecipe> ParseRecipe(std::string_view yaml_text, std::string_view origin);
-// --recipe FILE if given, else <app.dir>/container.yaml, else the bundled recipe, else an empty
-// recipe (the base alone runs the app).
-Result<AppRecipe> LoadRecipe(const spec::AppSpec& app, const std::string& recipe_file);
 
 // One image to build: an app variant on a base.
 struct AppImageRequest {
