@@ -11,7 +11,7 @@
 namespace awshpc::arch {
 namespace {
 
-const Catalog& Builtin() { return **Catalog::Builtin(); }
+const Catalog& BuiltinCatalog() { return **Catalog::Builtin(); }
 
 std::string ReadTestdata(const std::string& name) {
   std::ifstream in(std::string(AWSHPC_SOURCE_DIR) + "/src/arch/testdata/" + name);
@@ -22,7 +22,7 @@ std::string ReadTestdata(const std::string& name) {
 }
 
 Detection DetectFile(const std::string& name, const SysCpuData& sys = {}) {
-  auto detected = Detect(Builtin(), ReadTestdata(name), sys);
+  auto detected = Detect(BuiltinCatalog(), ReadTestdata(name), sys);
   EXPECT_TRUE(detected.ok()) << name << ": " << detected.status().ToString();
   return detected.ok() ? *detected : Detection{};
 }
@@ -79,7 +79,7 @@ TEST(DetectTest, HiddenModelNamesDoNotMatter) {
   // Hypervisors often print a generic name; the CPUID signature still decides.
   const std::string text = WithField(ReadTestdata("icelake-c6i.cpuinfo"), "model name",
                                      "Intel Xeon Processor (Icelake)");
-  auto d = Detect(Builtin(), text);
+  auto d = Detect(BuiltinCatalog(), text);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->target->name, "icelake");
   EXPECT_EQ(d->method, "cpuid");
@@ -91,7 +91,7 @@ TEST(DetectTest, FlagsHiddenByTheHypervisorLowerTheTarget) {
       ReadTestdata("zen4-c7a.cpuinfo"),
       {"avx512f", "avx512dq", "avx512ifma", "avx512cd", "avx512bw", "avx512vl", "avx512_bf16",
        "avx512vbmi", "avx512_vbmi2", "avx512_vnni", "avx512_bitalg", "avx512_vpopcntdq"});
-  auto d = Detect(Builtin(), masked);
+  auto d = Detect(BuiltinCatalog(), masked);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->target->name, "zen3");
   EXPECT_EQ(d->method, "features");
@@ -101,14 +101,14 @@ TEST(DetectTest, FlagsHiddenByTheHypervisorLowerTheTarget) {
   EXPECT_NE(d->notes.front().find("hypervisor"), std::string::npos) << d->notes.front();
 
   // Cascade Lake without VNNI shown: Skylake-SP code still runs.
-  auto clx =
-      Detect(Builtin(), WithoutFlags(ReadTestdata("cascadelake-c5.cpuinfo"), {"avx512_vnni"}));
+  auto clx = Detect(BuiltinCatalog(),
+                    WithoutFlags(ReadTestdata("cascadelake-c5.cpuinfo"), {"avx512_vnni"}));
   ASSERT_TRUE(clx.ok());
   EXPECT_EQ(clx->target->name, "skylake");
 
   // Sapphire Rapids without AMX (a VM without AMX state): Ice Lake.
-  auto spr = Detect(Builtin(), WithoutFlags(ReadTestdata("sapphirerapids-c7i.cpuinfo"),
-                                            {"amx_tile", "amx_bf16", "amx_int8"}));
+  auto spr = Detect(BuiltinCatalog(), WithoutFlags(ReadTestdata("sapphirerapids-c7i.cpuinfo"),
+                                                   {"amx_tile", "amx_bf16", "amx_int8"}));
   ASSERT_TRUE(spr.ok());
   EXPECT_EQ(spr->target->name, "icelake");
 }
@@ -117,30 +117,31 @@ TEST(DetectTest, UnknownModelsAreDecidedByFlags) {
   // No stepping shown: model 0x55 can be Skylake-SP or Cascade Lake; VNNI decides.
   const std::string no_stepping =
       std::regex_replace(ReadTestdata("cascadelake-c5.cpuinfo"), std::regex("stepping\t: 7\n"), "");
-  auto clx = Detect(Builtin(), no_stepping);
+  auto clx = Detect(BuiltinCatalog(), no_stepping);
   ASSERT_TRUE(clx.ok());
   EXPECT_EQ(clx->target->name, "cascadelake");
   EXPECT_EQ(clx->method, "features");
   // A newer Intel part the catalog does not know (Granite Rapids, model 0xAD) has every
   // Sapphire Rapids flag.
-  auto gnr =
-      Detect(Builtin(), WithField(ReadTestdata("sapphirerapids-c7i.cpuinfo"), "model", "173"));
+  auto gnr = Detect(BuiltinCatalog(),
+                    WithField(ReadTestdata("sapphirerapids-c7i.cpuinfo"), "model", "173"));
   ASSERT_TRUE(gnr.ok());
   EXPECT_EQ(gnr->target->name, "sapphirerapids");
   EXPECT_EQ(gnr->method, "features");
   // Zen 5 (family 26) has every Zen 4 flag.
-  auto zen5 = Detect(Builtin(), WithField(ReadTestdata("zen4-c7a.cpuinfo"), "cpu family", "26"));
+  auto zen5 =
+      Detect(BuiltinCatalog(), WithField(ReadTestdata("zen4-c7a.cpuinfo"), "cpu family", "26"));
   ASSERT_TRUE(zen5.ok());
   EXPECT_EQ(zen5->target->name, "zen4");
   // An old x86 CPU with only SSE4.2: the generic level.
-  auto old = Detect(Builtin(),
+  auto old = Detect(BuiltinCatalog(),
                     "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
                     "model\t\t: 44\nflags\t\t: fpu sse sse2 ssse3 cx16 lahf_lm sse4_1 "
                     "sse4_2 popcnt\n");
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->target->name, "x86_64_v2");
   // QEMU's default CPU: baseline x86-64.
-  auto qemu = Detect(Builtin(),
+  auto qemu = Detect(BuiltinCatalog(),
                      "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: QEMU "
                      "Virtual CPU version 2.5+\nflags\t\t: fpu sse sse2 hypervisor\n");
   ASSERT_TRUE(qemu.ok());
@@ -149,15 +150,16 @@ TEST(DetectTest, UnknownModelsAreDecidedByFlags) {
 
 TEST(DetectTest, ArmUsesThePartThenTheFeatures) {
   // A Features line without SVE on a V1 part (SVE disabled by the kernel): Graviton2 flags.
-  auto nosve = Detect(Builtin(), WithoutFlags(ReadTestdata("graviton3-c7g.cpuinfo"),
-                                              {"sve", "svei8mm", "svebf16"}));
+  auto nosve = Detect(BuiltinCatalog(), WithoutFlags(ReadTestdata("graviton3-c7g.cpuinfo"),
+                                                     {"sve", "svei8mm", "svebf16"}));
   ASSERT_TRUE(nosve.ok());
   EXPECT_EQ(nosve->target->name, "graviton2");
   EXPECT_EQ(nosve->method, "features");
   // An unknown part (another vendor's V2-class core): features decide.
-  auto other = Detect(
-      Builtin(), WithField(WithField(ReadTestdata("graviton4-c8g.cpuinfo"), "CPU part", "0xd83"),
-                           "CPU implementer", "0xc0"));
+  auto other =
+      Detect(BuiltinCatalog(),
+             WithField(WithField(ReadTestdata("graviton4-c8g.cpuinfo"), "CPU part", "0xd83"),
+                       "CPU implementer", "0xc0"));
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->target->name, "graviton4");
   EXPECT_EQ(other->method, "features");
@@ -166,23 +168,23 @@ TEST(DetectTest, ArmUsesThePartThenTheFeatures) {
   // No implementer/part in /proc/cpuinfo: the MIDR from /sys (r1p1 Neoverse-V1).
   const std::string no_ids = std::regex_replace(ReadTestdata("graviton3-c7g.cpuinfo"),
                                                 std::regex("CPU (implementer|part)[^\n]*\n"), "");
-  auto midr = Detect(Builtin(), no_ids, SysCpuData{"0x00000000411fd401"});
+  auto midr = Detect(BuiltinCatalog(), no_ids, SysCpuData{"0x00000000411fd401"});
   ASSERT_TRUE(midr.ok());
   EXPECT_EQ(midr->target->name, "graviton3");
   EXPECT_EQ(midr->method, "midr");
   // Only a MIDR, no Features: trust the part.
-  auto only_midr = Detect(Builtin(), "processor\t: 0\n", SysCpuData{"0x00000000410fd4f0"});
+  auto only_midr = Detect(BuiltinCatalog(), "processor\t: 0\n", SysCpuData{"0x00000000410fd4f0"});
   ASSERT_TRUE(only_midr.ok());
   EXPECT_EQ(only_midr->target->name, "graviton4");
   // Nothing known: the baseline.
-  auto bare = Detect(Builtin(), "processor\t: 0\nFeatures\t: fp asimd\n");
+  auto bare = Detect(BuiltinCatalog(), "processor\t: 0\nFeatures\t: fp asimd\n");
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->target->name, "arm64");
 }
 
 TEST(DetectTest, RejectsTextWithoutProcessorInformation) {
   for (const char* text : {"", "hello\n", "processor\t: 0\n", ":::\n\n\n"}) {
-    auto d = Detect(Builtin(), text);
+    auto d = Detect(BuiltinCatalog(), text);
     ASSERT_FALSE(d.ok()) << text;
     EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
   }
@@ -201,7 +203,7 @@ TEST(DetectTest, ThisMachineIsDetected) {
   ASSERT_TRUE(in.good()) << "/proc/cpuinfo is not readable";
   std::stringstream text;
   text << in.rdbuf();
-  auto d = Detect(Builtin(), text.str());
+  auto d = Detect(BuiltinCatalog(), text.str());
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ASSERT_NE(d->target, nullptr);
 #if defined(__x86_64__)
@@ -252,7 +254,7 @@ TEST(DetectTest, ArbitraryTextNeverCrashes) {
       text += pieces[(state >> 8) % pieces.size()];
     }
     state = state * 1103515245u + 12345u;
-    auto d = Detect(Builtin(), text, SysCpuData{(state & 1) ? "0x410fd0c1" : "garbage"});
+    auto d = Detect(BuiltinCatalog(), text, SysCpuData{(state & 1) ? "0x410fd0c1" : "garbage"});
     if (d.ok()) {
       EXPECT_NE(d->target, nullptr) << text;
     } else {

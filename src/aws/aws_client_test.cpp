@@ -5,7 +5,6 @@
 #include "awshpc/aws/aws_client.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <filesystem>
 #include <fstream>
@@ -197,12 +196,6 @@ TEST_F(AwsClientTest, AdaptiveModeSlowsDownAfterThrottling) {
   EXPECT_NEAR(clock.slept(), 2.0, 1e-9);
 }
 
-long PeakRssKib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
-
 TEST_F(AwsClientTest, StreamsLargeFilesBothWaysWithS3Signing) {
   testing::TempDir dir;
   const std::string source = dir.path() + "/object.bin";
@@ -216,7 +209,7 @@ TEST_F(AwsClientTest, StreamsLargeFilesBothWaysWithS3Signing) {
     }
   }
   auto client = Client({"s3", "s3", {}, Protocol::kRestXml, /*s3=*/true, /*unsigned=*/true});
-  [[maybe_unused]] const long rss_before = PeakRssKib();
+  [[maybe_unused]] const long rss_before = testing::PeakRssKib();
   auto uploaded = client->Send("PutObject", [&]() -> Result<HttpRequest> {
     ASSIGN_OR_RETURN(FileBody body, FileBodySource(source));
     HttpRequest request;
@@ -241,7 +234,8 @@ TEST_F(AwsClientTest, StreamsLargeFilesBothWaysWithS3Signing) {
   EXPECT_EQ(std::filesystem::file_size(target), kSize);
   EXPECT_EQ(*Sha256HexOfFile(target), *Sha256HexOfFile(source));
 #if !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(PeakRssKib() - rss_before, 16 * 1024);  // 128 MiB moved, well under 16 MiB held
+  EXPECT_LT(testing::PeakRssKib() - rss_before,
+            16 * 1024);  // 128 MiB moved, well under 16 MiB held
 #endif
 }
 

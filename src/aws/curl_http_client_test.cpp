@@ -4,7 +4,6 @@
 #include "awshpc/aws/curl_http_client.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <memory>
@@ -126,13 +125,6 @@ TEST_F(CurlHttpClientTest, InMemoryBodyAndEmptyPut) {
   EXPECT_EQ(Json(*response)["bytes"], 0);
 }
 
-// Peak resident memory in KiB (a high-water mark: it can only grow).
-long PeakRssKib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
-
 bool UnderSanitizer() {
 #if defined(__SANITIZE_ADDRESS__)
   return true;
@@ -159,7 +151,7 @@ TEST_F(CurlHttpClientTest, StreamsA64MiBUploadWithoutHoldingIt) {
     largest_chunk = std::max(largest_chunk, size);
     return n;
   };
-  const long rss_before = PeakRssKib();
+  const long rss_before = testing::PeakRssKib();
   auto response = client.Send(request);
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->status, 200);
@@ -167,7 +159,7 @@ TEST_F(CurlHttpClientTest, StreamsA64MiBUploadWithoutHoldingIt) {
   EXPECT_EQ(Json(*response)["sha256"], hasher.FinishHex());
   EXPECT_LE(largest_chunk, 1u << 20);  // libcurl asks for buffer-sized pieces
   if (!UnderSanitizer()) {
-    EXPECT_LT(PeakRssKib() - rss_before, 16 * 1024);
+    EXPECT_LT(testing::PeakRssKib() - rss_before, 16 * 1024);
   }
 }
 
@@ -184,7 +176,7 @@ TEST_F(CurlHttpClientTest, StreamsA64MiBDownloadIntoASink) {
     received += chunk.size();
     return Status::Ok();
   };
-  const long rss_before = PeakRssKib();
+  const long rss_before = testing::PeakRssKib();
   auto response = client.Send(request);
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->status, 200);
@@ -192,7 +184,7 @@ TEST_F(CurlHttpClientTest, StreamsA64MiBDownloadIntoASink) {
   EXPECT_TRUE(pattern_ok);
   EXPECT_TRUE(response->body.empty());
   if (!UnderSanitizer()) {
-    EXPECT_LT(PeakRssKib() - rss_before, 16 * 1024);
+    EXPECT_LT(testing::PeakRssKib() - rss_before, 16 * 1024);
   }
 }
 

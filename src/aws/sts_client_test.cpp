@@ -13,7 +13,7 @@
 namespace awshpc::aws {
 namespace {
 
-const Credentials kFake{"AKIDFAKEFAKEFAKE", "fake-secret", "", {}, "test"};
+const Credentials kFakeCaller{"AKIDFAKEFAKEFAKE", "fake-secret", "", {}, "test"};
 
 class StsRetryTest : public ::testing::Test {
  protected:
@@ -51,7 +51,7 @@ std::unique_ptr<testing::ChildProcess> StsRetryTest::server_;
 
 TEST_F(StsRetryTest, RetriesThrottlingWithThrottlingBackoff) {
   auto sts = Client("/flaky/throttle/2/400/Throttling", SystemClock::Instance());
-  auto credentials = sts->AssumeRole(kFake, Params());
+  auto credentials = sts->AssumeRole(kFakeCaller, Params());
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
   EXPECT_EQ(credentials->access_key_id, "ASIALOOPBACK");
   using std::chrono::milliseconds;
@@ -60,7 +60,7 @@ TEST_F(StsRetryTest, RetriesThrottlingWithThrottlingBackoff) {
 
 TEST_F(StsRetryTest, GivesUpOn5xxAfterMaxAttempts) {
   auto sts = Client("/flaky/down/10/503/ServiceUnavailable", SystemClock::Instance());
-  auto failed = sts->AssumeRole(kFake, Params());
+  auto failed = sts->AssumeRole(kFakeCaller, Params());
   EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
   const std::string& message = failed.status().message();
   EXPECT_TRUE(
@@ -73,7 +73,7 @@ TEST_F(StsRetryTest, GivesUpOn5xxAfterMaxAttempts) {
 
 TEST_F(StsRetryTest, ClientErrorsAreNotRetried) {
   auto sts = Client("/flaky/denied/10/403/AccessDenied", SystemClock::Instance());
-  EXPECT_EQ(sts->AssumeRole(kFake, Params()).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(sts->AssumeRole(kFakeCaller, Params()).status().code(), StatusCode::kPermissionDenied);
   EXPECT_TRUE(sleeps.empty());
 }
 
@@ -81,7 +81,7 @@ TEST_F(StsRetryTest, CorrectsClockSkewAndRetries) {
   // Our clock is right, the server's is an hour ahead: it rejects, we learn its Date, re-sign.
   FakeClock clock(SystemClock::Instance().NowMillis());
   auto sts = Client("/skewed", clock);
-  auto credentials = sts->AssumeRole(kFake, Params());
+  auto credentials = sts->AssumeRole(kFakeCaller, Params());
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
   EXPECT_EQ(sleeps.size(), 1u);
 }

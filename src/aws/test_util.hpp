@@ -52,6 +52,9 @@ bool WaitForPort(int port, int timeout_ms);
 // Path of a file in the source tree, e.g. SourcePath("tests/tools/botocore_sign.py").
 std::string SourcePath(const std::string& relative);
 
+// Peak resident memory of this process in KiB (a high-water mark: it can only grow).
+long PeakRssKib();
+
 // tests/tools/loopback_http_server.py started on a free loopback port (set in `port`). Null, with
 // the reason in `error`, when python3 is missing or the server did not start in 10 s.
 std::unique_ptr<ChildProcess> StartLoopbackHttpServer(int& port, std::string& error);

@@ -16,7 +16,6 @@ using aws::batch::SubmitJobRequest;
 using aws::batch::SubmitJobResult;
 
 // Batch's documented limits for a SubmitJob request.
-constexpr std::size_t kMaxDependencies = 20;
 constexpr std::size_t kMaxTags = 50;
 // Leaves room for "-p99999" after any name BatchJobName makes.
 constexpr std::size_t kPartSuffixReserve = 7;
@@ -70,10 +69,10 @@ Status CheckRequest(const SubmitJobRequest& request) {
         "batch submit {}: array size {} is outside Batch's 2..10000 (split it: SplitArray)", who,
         *request.array_size));
   }
-  if (request.depends_on.size() > kMaxDependencies) {
+  if (request.depends_on.size() > kBatchMaxDependencies) {
     return InvalidArgumentError(
         fmt::format("batch submit {}: {} dependencies, Batch takes at most {}", who,
-                    request.depends_on.size(), kMaxDependencies));
+                    request.depends_on.size(), kBatchMaxDependencies));
   }
   if (request.tags.size() > kMaxTags) {
     return InvalidArgumentError(fmt::format("batch submit {}: {} tags, Batch takes at most {}", who,

@@ -14,10 +14,6 @@
 namespace awshpc::batch::why {
 namespace {
 
-bool IsBeforeRun(std::string_view status) {
-  return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
-}
-
 bool CeUsable(const ComputeEnvFact& ce) {
   return ce.state == "ENABLED" && (ce.status == "VALID" || ce.status == "UPDATING");
 }
@@ -533,6 +529,10 @@ Diagnosis DiagnoseLocal(const LocalJobFacts& facts) {
          ""});
   }
   return out;
+}
+
+bool IsBeforeRun(std::string_view status) {
+  return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
 }
 
 }  // namespace awshpc::batch::why

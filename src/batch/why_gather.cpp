@@ -20,10 +20,6 @@ namespace ab = aws::batch;
 // this the compute environments' desired vCPUs tell the same story more cheaply.
 constexpr std::size_t kMaxRunningDescribed = 2'000;
 
-bool IsBeforeRun(std::string_view status) {
-  return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
-}
-
 std::optional<std::int64_t> Requirement(const std::vector<ab::ResourceRequirement>& list,
                                         std::string_view type) {
   for (const ab::ResourceRequirement& requirement : list) {

@@ -10,16 +10,10 @@
 
 #include "awshpc/spec/loader.hpp"
 #include "awshpc/spec/render.hpp"
+#include "test_files.hpp"
 
 namespace awshpc::spec {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Fragments that are meaningful to YAML or to the template language.
 const std::vector<std::string> kTokens = {
@@ -101,9 +95,9 @@ std::string Mutate(std::string text, std::mt19937& rng) {
 
 TEST(FuzzTest, MutatedAppSpecsNeverCrash) {
   const std::vector<std::string> seeds = {
-      ReadFile(AWSHPC_SOURCE_DIR "/apps/lammps/app.yaml"),
-      ReadFile(AWSHPC_SOURCE_DIR "/src/spec/testdata/good.yaml"),
-      ReadFile(AWSHPC_SOURCE_DIR "/src/spec/testdata/many_errors.yaml"),
+      ::awshpc::testing::ReadWholeFile(AWSHPC_SOURCE_DIR "/apps/lammps/app.yaml"),
+      ::awshpc::testing::ReadWholeFile(AWSHPC_SOURCE_DIR "/src/spec/testdata/good.yaml"),
+      ::awshpc::testing::ReadWholeFile(AWSHPC_SOURCE_DIR "/src/spec/testdata/many_errors.yaml"),
   };
   std::mt19937 rng(20261129);
   int loaded = 0;

@@ -15,24 +15,19 @@
 #include "awshpc/spec/loader.hpp"
 #include "awshpc/spec/render.hpp"
 #include "awshpc/spec/schema.hpp"
+#include "test_files.hpp"
 
 namespace awshpc::spec {
 namespace {
 
 using ::testing::UnorderedElementsAreArray;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 nlohmann::json Schema() { return nlohmann::json::parse(AppSchemaJson()); }
 
 TEST(SchemaTest, EmbeddedSchemaIsTheCommittedFile) {
   // Compared as a bool: on failure, printing both 15 KB texts would bury the message.
-  EXPECT_TRUE(AppSchemaJson() == ReadFile(AWSHPC_SOURCE_DIR "/schema/app.schema.json"))
+  EXPECT_TRUE(AppSchemaJson() ==
+              ::awshpc::testing::ReadWholeFile(AWSHPC_SOURCE_DIR "/schema/app.schema.json"))
       << "the embedded schema is stale: re-run cmake";
 }
 

@@ -13,7 +13,7 @@
 namespace awshpc::store {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 Status CheckUtf8(std::string_view field, std::string_view value) {
   if (IsValidUtf8(value)) return Status::Ok();
@@ -50,13 +50,13 @@ Status CheckRequestUtf8(const sched::JobRequest& r) {
   return Status::Ok();
 }
 
-Status TypeError(std::string_view field, std::string_view expected, const json& value) {
+Status TypeError(std::string_view field, std::string_view expected, const Json& value) {
   return InvalidArgumentError(fmt::format("stored job request: field {} should be {}, is {}", field,
                                           expected, value.type_name()));
 }
 
 // Each reader leaves `out` untouched when the field is absent (older documents).
-Status Read(const json& object, const char* key, std::string& out) {
+Status Read(const Json& object, const char* key, std::string& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_string()) return TypeError(key, "a string", *it);
@@ -65,7 +65,7 @@ Status Read(const json& object, const char* key, std::string& out) {
 }
 
 template <typename Int>
-Status Read(const json& object, const char* key, Int& out) {
+Status Read(const Json& object, const char* key, Int& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_number_integer()) return TypeError(key, "an integer", *it);
@@ -85,7 +85,7 @@ Status Read(const json& object, const char* key, Int& out) {
   return Status::Ok();
 }
 
-Status Read(const json& object, const char* key, std::map<std::string, std::string>& out) {
+Status Read(const Json& object, const char* key, std::map<std::string, std::string>& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_object()) return TypeError(key, "an object", *it);
@@ -97,24 +97,24 @@ Status Read(const json& object, const char* key, std::map<std::string, std::stri
   return Status::Ok();
 }
 
-Status Read(const json& object, const char* key, std::vector<std::string>& out) {
+Status Read(const Json& object, const char* key, std::vector<std::string>& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_array()) return TypeError(key, "an array", *it);
   out.clear();
-  for (const json& value : *it) {
+  for (const Json& value : *it) {
     if (!value.is_string()) return TypeError(key, "an array of strings", value);
     out.push_back(value.get<std::string>());
   }
   return Status::Ok();
 }
 
-Status Read(const json& object, const char* key, std::vector<sched::InputFile>& out) {
+Status Read(const Json& object, const char* key, std::vector<sched::InputFile>& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_array()) return TypeError(key, "an array", *it);
   out.clear();
-  for (const json& value : *it) {
+  for (const Json& value : *it) {
     if (!value.is_object()) return TypeError(key, "an array of objects", value);
     sched::InputFile input;
     RETURN_IF_ERROR(Read(value, "source", input.source));
@@ -124,7 +124,7 @@ Status Read(const json& object, const char* key, std::vector<sched::InputFile>& 
   return Status::Ok();
 }
 
-Status Read(const json& object, const char* key, sched::Resources& out) {
+Status Read(const Json& object, const char* key, sched::Resources& out) {
   auto it = object.find(key);
   if (it == object.end()) return Status::Ok();
   if (!it->is_object()) return TypeError(key, "an object", *it);
@@ -140,11 +140,11 @@ Status Read(const json& object, const char* key, sched::Resources& out) {
 
 Result<std::string> RequestToJson(const sched::JobRequest& r) {
   RETURN_IF_ERROR(CheckRequestUtf8(r));
-  json inputs = json::array();
+  Json inputs = Json::array();
   for (const auto& input : r.inputs) {
     inputs.push_back({{"source", input.source}, {"destination", input.destination}});
   }
-  const json document = {
+  const Json document = {
       {"name", r.name},
       {"app", r.app},
       {"app_version", r.app_version},
@@ -171,7 +171,7 @@ Result<std::string> RequestToJson(const sched::JobRequest& r) {
 }
 
 Result<sched::JobRequest> RequestFromJson(std::string_view text) {
-  const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const Json document = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return InvalidArgumentError("stored job request is not valid JSON");
   if (!document.is_object()) return TypeError("(document)", "an object", document);
   sched::JobRequest r;
@@ -194,16 +194,16 @@ Result<sched::JobRequest> RequestFromJson(std::string_view text) {
 }
 
 std::string MetricsToJson(const std::map<std::string, double>& metrics) {
-  json document = json::object();
+  Json document = Json::object();
   for (const auto& [name, value] : metrics) {
-    document[name] = std::isfinite(value) ? json(value) : json(nullptr);
+    document[name] = std::isfinite(value) ? Json(value) : Json(nullptr);
   }
   // Metric names come from parsers of program output: replace rather than fail on bad bytes.
-  return document.dump(-1, ' ', false, json::error_handler_t::replace);
+  return document.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Result<std::map<std::string, double>> MetricsFromJson(std::string_view text) {
-  const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const Json document = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded() || !document.is_object()) {
     return InvalidArgumentError("stored job metrics are not a JSON object");
   }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -19,6 +20,10 @@
 #include "awshpc/core/status.hpp"
 
 namespace awshpc::batch {
+
+// Batch accepts at most this many dependencies per job (SubmitJob dependsOn); more parents go
+// through barrier jobs (BatchBackend).
+inline constexpr std::size_t kBatchMaxDependencies = 20;
 
 // Tags every platform-submitted Batch job carries; the submitter confirms them before it takes
 // a listed job for its own.

@@ -128,6 +128,9 @@ struct DiagnoseOptions {
 
 Diagnosis DiagnoseBatch(const BatchJobFacts& facts, const DiagnoseOptions& options = {});
 
+// A Batch status before the job reached a host: SUBMITTED, PENDING or RUNNABLE.
+bool IsBeforeRun(std::string_view status);
+
 // EC2's architecture name for a platform architecture: "graviton3" -> "arm64", "zen4" ->
 // "x86_64", "cuda" -> "" (any). InvalidArgument for an architecture the catalog does not know.
 Result<std::string> InstanceArchFor(const arch::Catalog& catalog, std::string_view arch);
