@@ -92,7 +92,9 @@ Status RunSynth(CliContext& cli, const InfraOptions& options) {
   for (const StackRef& stack : loaded.stacks) {
     ASSIGN_OR_RETURN(const Json t, Synth(cli, loaded.config, stack));
     const std::string path =
-        fmt::format("{}/{}.template.json", options.out_dir, infra::StackName(loaded.config, stack));
+        (std::filesystem::path(options.out_dir) /
+         fmt::format("{}.template.json", infra::StackName(loaded.config, stack)))
+            .string();
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << t.dump(2) << "\n";
     if (!out.flush()) return ErrnoError(fmt::format("writing {}", path), errno);

@@ -162,6 +162,21 @@ TEST_F(InfraCliTest, DeployStatusDiffDestroy) {
   EXPECT_NE(result.out.find("compute: CREATE_COMPLETE (no changes)"), std::string::npos)
       << result.out;
 
+  // A config change: diff shows the change set, deploy updates core in place, and the stacks
+  // that take core's outputs still find them.
+  dir_.Write("aws-hpc.yaml", std::string(kConfig) + "logs: {retention_days: 60}\n");
+  result = cli_.Run({"infra", "diff", "-c", config}, Env());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("core (e2e-core): 1 change(s)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("Modify  JobLogGroup  AWS::Logs::LogGroup"), std::string::npos)
+      << result.out;
+  result = cli_.Run({"infra", "deploy", "-c", config}, Env());
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("core: UPDATE_COMPLETE"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("app:lammps: CREATE_COMPLETE (no changes)"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(nlohmann::json::parse(Read(state_path))["log_group"], "/aws-hpc/e2e/jobs");
+
   result = cli_.Run({"infra", "destroy", "-c", config}, Env());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--yes"), std::string::npos);
@@ -199,12 +214,14 @@ TEST_F(InfraCliTest, TwoPlatformsKeepSeparateEcrRepositories) {
   const std::string uri = state["apps"]["lammps"]["repository_uri"];
   EXPECT_TRUE(uri.ends_with(".amazonaws.com/aws-hpc/lab/lammps")) << uri;
 
-  // `app build --push ecr` of the second platform pushes to its repository (the plan shows it).
+  // `app build --push ecr` of the second platform pushes to its repository (the plan shows it;
+  // --base-date: no look for local base images, which needs the build tool).
   std::map<std::string, std::string> env = Env();
   env["AWS_HPC_CONFIG"] = second;
   env["AWS_REGION"] = "us-east-1";  // app deploy takes the region from the AWS config
-  CliResult plan =
-      cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run", "--push", "ecr"}, env);
+  CliResult plan = cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run",
+                             "--base-date", "20261101", "--push", "ecr"},
+                            env);
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_NE(plan.out.find("then push to ecr as aws-hpc/lab/lammps:"), std::string::npos)
       << plan.out;
@@ -216,8 +233,9 @@ TEST_F(InfraCliTest, TwoPlatformsKeepSeparateEcrRepositories) {
   EXPECT_TRUE(JsonField(deployed.out, "image").ends_with("-serial-x86_64")) << deployed.out;
   // Without a platform config the push goes to the unscoped repository, and says so.
   env["AWS_HPC_CONFIG"] = dir_.path() + "/missing.yaml";
-  plan =
-      cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run", "--push", "ecr"}, env);
+  plan = cli_.Run({"app", "build", "lammps", "--arch", "x86_64", "--dry-run", "--base-date",
+                   "20261101", "--push", "ecr"},
+                  env);
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_NE(plan.out.find("then push to ecr as aws-hpc/lammps:"), std::string::npos) << plan.out;
   EXPECT_NE(plan.err.find("note: no platform config"), std::string::npos) << plan.err;

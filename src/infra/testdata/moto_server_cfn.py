@@ -10,6 +10,9 @@
 # 3. Likewise VPC endpoints, route tables and the internet gateway attachment are never
 #    deleted, so the VPC cannot be (DependencyViolation). NAT gateways keep their network interface even when moto
 #    deletes them, so the moto tests run with network.nat_gateway: false.
+# 4. moto has no CloudFormation update for log groups: a changed RetentionInDays drops the log
+#    group from the stack's resources (and the LogGroupName output with it) and leaves the
+#    retention as it was; real CloudFormation updates the retention in place.
 # Usage: moto_server_cfn.py -H 127.0.0.1 -p PORT
 import sys
 
@@ -17,6 +20,7 @@ from moto.batch import models as batch_models
 from moto.cloudformation import models
 from moto.ec2 import models as ec2_models
 from moto.ec2.models import route_tables, vpcs, vpn_gateway
+from moto.logs import models as logs_models
 from moto.server import main
 
 _apply = models.ChangeSet.apply
@@ -71,6 +75,20 @@ def _detach(self, account_id, region_name):
 
 
 vpn_gateway.VPCGatewayAttachment.delete = _detach
+
+
+def _update_log_group(cls, original_resource, new_resource_name, cloudformation_json,
+                      account_id, region_name):
+    logs = logs_models.logs_backends[account_id][region_name]
+    days = cloudformation_json["Properties"].get("RetentionInDays")
+    if days:
+        logs.put_retention_policy(original_resource.name, int(days))
+    else:
+        logs.delete_retention_policy(original_resource.name)
+    return original_resource
+
+
+logs_models.LogGroup.update_from_cloudformation_json = classmethod(_update_log_group)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
