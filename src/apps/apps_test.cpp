@@ -6,11 +6,12 @@
 #include "awshpc/apps/env_presets.hpp"
 #include "awshpc/apps/perf_records.hpp"
 #include "awshpc/apps/text_template.hpp"
+#include "geoschem/test_support.hpp"
 
 namespace awshpc::apps {
 namespace {
 
-const std::string kApp = AWSHPC_SOURCE_DIR "/apps/geos-chem";
+using geoschem::testing::kAppDir;
 
 TEST(TextTemplateTest, SubstitutesOncePerVariableAndNamesUndefinedOnes) {
   std::map<std::string, std::string, std::less<>> vars = {{"A", "${B}"}, {"B", "x"}};
@@ -24,16 +25,17 @@ TEST(TextTemplateTest, SubstitutesOncePerVariableAndNamesUndefinedOnes) {
 }
 
 TEST(EnvPresetTest, LoadsTheThreeGeosChemPresets) {
-  EXPECT_THAT(ListEnvPresets(kApp), ::testing::ElementsAre("benchmark", "production", "transport"));
-  auto benchmark = LoadEnvPreset(kApp, "benchmark");
+  EXPECT_THAT(ListEnvPresets(kAppDir),
+              ::testing::ElementsAre("benchmark", "production", "transport"));
+  auto benchmark = LoadEnvPreset(kAppDir, "benchmark");
   ASSERT_TRUE(benchmark.ok()) << benchmark.status().ToString();
   EXPECT_THAT(benchmark->params,
               ::testing::Contains(std::make_pair(std::string("end"), std::string("2019-08-01"))));
-  auto transport = LoadEnvPreset(kApp, "transport");
+  auto transport = LoadEnvPreset(kAppDir, "transport");
   ASSERT_TRUE(transport.ok());
   EXPECT_EQ(transport->params.front(),
             std::make_pair(std::string("simulation"), std::string("TransportTracers")));
-  auto missing = LoadEnvPreset(kApp, "benchmrk");
+  auto missing = LoadEnvPreset(kAppDir, "benchmrk");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(missing.status().message(), ::testing::HasSubstr("did you mean benchmark?"));
@@ -48,7 +50,7 @@ TEST(EnvPresetTest, ParamsOverridePresetValuesOnce) {
 }
 
 TEST(PublishedRecordsTest, AllDesignFiguresLoadWithSources) {
-  auto records = LoadPublishedRecords(kApp);
+  auto records = LoadPublishedRecords(kAppDir);
   ASSERT_TRUE(records.ok()) << records.status().ToString();
   ASSERT_EQ(records->size(), 12u);
   for (const PublishedRecord& record : *records) EXPECT_FALSE(record.source.empty());
@@ -59,18 +61,18 @@ TEST(PublishedRecordsTest, MatchesVariantAndParamsAndScalesByDays) {
                                                {"resolution", "4x5"},
                                                {"start", "2019-07-01"},
                                                {"end", "2019-07-08"}};
-  auto week = PublishedRecordsFor(kApp, "classic", params);
+  auto week = PublishedRecordsFor(kAppDir, "classic", params);
   ASSERT_TRUE(week.ok());
   ASSERT_EQ(week->size(), 4u);
   EXPECT_EQ(week->front().instance_type, "c5.4xlarge");
   EXPECT_DOUBLE_EQ(week->front().wall_seconds, 5656);
   params["end"] = "2019-07-15";  // two weeks: twice the time
-  auto fortnight = PublishedRecordsFor(kApp, "classic", params);
+  auto fortnight = PublishedRecordsFor(kAppDir, "classic", params);
   ASSERT_TRUE(fortnight.ok());
   EXPECT_DOUBLE_EQ(fortnight->front().wall_seconds, 2 * 5656);
-  EXPECT_TRUE(PublishedRecordsFor(kApp, "gchp", params)->empty());
+  EXPECT_TRUE(PublishedRecordsFor(kAppDir, "gchp", params)->empty());
   params["resolution"] = "2x2.5";
-  EXPECT_TRUE(PublishedRecordsFor(kApp, "classic", params)->empty());
+  EXPECT_TRUE(PublishedRecordsFor(kAppDir, "classic", params)->empty());
   EXPECT_TRUE(PublishedRecordsFor(AWSHPC_SOURCE_DIR "/apps/lammps", "mpi", params)->empty());
 }
 

@@ -9,13 +9,14 @@
 #include <filesystem>
 
 #include "../aws/test_util.hpp"
+#include "geoschem/test_support.hpp"
 
 namespace awshpc::apps {
 namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kGeosChemDir = AWSHPC_SOURCE_DIR "/apps/geos-chem";
+using geoschem::testing::kAppDir;
 
 // A generator whose run only records what it was asked.
 class EchoRun final : public PreparedRun {
@@ -101,7 +102,7 @@ TEST(GeneratorRegistryTest, GeosChemThroughTheRegistry) {
                                                {"mode", "time-averaged"},
                                                {"cores", "96"},
                                                {"nodes", "2"}};
-  auto run = (*generator)->prepare(kGeosChemDir, "gchp", params);
+  auto run = (*generator)->prepare(kAppDir, "gchp", params);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ((*run)->Description(),
             "a GCHP run directory (TransportTracers MERRA2 C90 72 levels, 20190701 to 20190702, 1 "
@@ -118,7 +119,7 @@ TEST(GeneratorRegistryTest, GeosChemThroughTheRegistry) {
   EXPECT_EQ((*run)->Verify(dir.path() + "/run").code(), StatusCode::kFailedPrecondition);
 
   params["cores"] = "100";
-  auto refused = (*generator)->prepare(kGeosChemDir, "gchp", params);
+  auto refused = (*generator)->prepare(kAppDir, "gchp", params);
   ASSERT_FALSE(refused.ok());
   EXPECT_THAT(refused.status().message(), HasSubstr("multiple of 6"));
 }

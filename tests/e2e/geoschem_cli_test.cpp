@@ -10,11 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "../../src/apps/geoschem/test_support.hpp"
 #include "../../src/aws/services/services_test_env.hpp"
 #include "../../src/aws/test_util.hpp"
 #include "awshpc/apps/geoschem/data_manifest.hpp"
-#include "awshpc/spec/loader.hpp"
-#include "awshpc/spec/render.hpp"
 #include "cli_runner.hpp"
 
 namespace awshpc::e2e {
@@ -23,7 +22,7 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-std::string Slurp(const std::string& path) {
+std::string ReadRunFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -56,12 +55,12 @@ TEST(GeosChemCliTest, ConfigWritesClassicRunDirectoryFromParamsAndPresets) {
       cli.Run({"app", "config", "geos-chem", "--param", "end=2019-08-01", "--out", july});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("GEOS-Chem Classic run directory (fullchem MERRA2 4x5 72"));
-  const std::string config = Slurp(july + "/geoschem_config.yml");
+  const std::string config = ReadRunFile(july + "/geoschem_config.yml");
   EXPECT_THAT(config, HasSubstr("start_date: [20190701, 000000]"));
   EXPECT_THAT(config, HasSubstr("end_date: [20190801, 000000]"));
   EXPECT_THAT(config, HasSubstr("resolution: 4.0x5.0"));
   EXPECT_THAT(config, HasSubstr("transport_timestep_in_s: 600"));
-  EXPECT_THAT(Slurp(july + "/HEMCO_Config.rc"),
+  EXPECT_THAT(ReadRunFile(july + "/HEMCO_Config.rc"),
               HasSubstr("--> CEDSv2                 :       true"));
   EXPECT_TRUE(std::filesystem::is_directory(july + "/OutputDir"));
   // The same directory again is refused, then overwritten with --force.
@@ -76,13 +75,13 @@ TEST(GeosChemCliTest, ConfigWritesClassicRunDirectoryFromParamsAndPresets) {
   json out = ParseJson(result);
   EXPECT_EQ(out["parameters"]["frequency"], "1mo");
   EXPECT_EQ(out["parameters"]["end"], "2019-07-15");
-  EXPECT_THAT(Slurp(bench + "/HISTORY.rc"),
+  EXPECT_THAT(ReadRunFile(bench + "/HISTORY.rc"),
               HasSubstr("SpeciesConc.frequency:      00000100 000000"));
   const std::string transport = dir.path() + "/transport";
   ASSERT_EQ(
       cli.Run({"app", "config", "geos-chem", "--env", "transport", "--out", transport}).exit_code,
       0);
-  EXPECT_THAT(Slurp(transport + "/HEMCO_Config.rc"), HasSubstr("100     GC_Rn-Pb-Be"));
+  EXPECT_THAT(ReadRunFile(transport + "/HEMCO_Config.rc"), HasSubstr("100     GC_Rn-Pb-Be"));
   CliResult typo = cli.Run({"app", "config", "geos-chem", "--env", "benchmrk", "--out", bench});
   EXPECT_EQ(typo.exit_code, 3);
   EXPECT_THAT(typo.err, HasSubstr("did you mean benchmark?"));
@@ -96,12 +95,12 @@ TEST(GeosChemCliTest, GchpRunSettingsAndRefusedCombinations) {
       cli.Run({"app", "config", "geos-chem", "--variant", "gchp", "-p", "resolution=C180", "-p",
                "cores=288", "-p", "nodes=8", "--out", gchp});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const std::string settings = Slurp(gchp + "/setCommonRunSettings.sh");
+  const std::string settings = ReadRunFile(gchp + "/setCommonRunSettings.sh");
   EXPECT_THAT(settings, HasSubstr("TOTAL_CORES=288\nNUM_NODES=8\nNUM_CORES_PER_NODE=36\n"));
   EXPECT_THAT(settings, HasSubstr("CS_RES=180"));
   EXPECT_THAT(settings, HasSubstr("NX=6\nNY=48"));  // 6 x 8 ranks per face
   EXPECT_THAT(settings, HasSubstr("Run_Duration=\"00000007 000000\""));
-  EXPECT_EQ(Slurp(gchp + "/cap_restart"), "20190701 000000\n");
+  EXPECT_EQ(ReadRunFile(gchp + "/cap_restart"), "20190701 000000\n");
   // Success is judged by files: cap_restart at the end time and a checkpoint.
   const std::vector<std::string> verify = {
       "app", "verify",    "geos-chem", "--variant", "gchp",  "-p", "resolution=C180",
@@ -150,16 +149,10 @@ TEST(GeosChemCliTest, DataPlanAndStageAgainstMotoGcgrid) {
 
   // Seed exactly what a 2-day TransportTracers run reads, from the app's own manifest, 1 KiB each
   // (two files under each data prefix).
-  auto loaded = spec::LoadAppSpecFile(AWSHPC_SOURCE_DIR "/apps/geos-chem/app.yaml");
-  ASSERT_TRUE(loaded.ok());
-  const std::vector<std::pair<std::string, std::string>> params = {
-      {"simulation", "TransportTracers"}, {"end", "2019-07-03"}};
-  auto job = spec::Render(*loaded.spec, spec::RenderRequest{"", params, {}, {}, {}, {}});
-  ASSERT_TRUE(job.ok());
-  auto catalog = apps::geoschem::LoadSimCatalog(AWSHPC_SOURCE_DIR "/apps/geos-chem");
-  ASSERT_TRUE(catalog.ok());
-  auto run = apps::geoschem::BuildRunConfig(job->variant, job->parameters, *catalog);
-  ASSERT_TRUE(run.ok());
+  apps::geoschem::testing::GeosChemRuns runs;
+  ASSERT_NO_FATAL_FAILURE(runs.Load());
+  auto run = runs.Build("", {{"simulation", "TransportTracers"}, {"end", "2019-07-03"}});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
   auto manifest = apps::geoschem::BuildManifest(*run, "gcgrid");
   ASSERT_TRUE(manifest.ok());
   int objects = 0;
@@ -214,6 +207,47 @@ TEST(GeosChemCliTest, DataPlanAndStageAgainstMotoGcgrid) {
   EXPECT_EQ(gap.exit_code, 3);
   EXPECT_THAT(gap.out,
               HasSubstr("MISSING s3://gcgrid/GEOS_4x5/MERRA2/2019/07/MERRA2.20190703.A1.4x5.nc4"));
+}
+
+TEST(GeosChemCliTest, GchpImagesForEveryArchitectureDryRun) {
+  CliRunner cli;
+  // Building for real needs the network (GEOS-Chem's git tags, ESMF's archive): the plan is what
+  // runs here, one Dockerfile per base target with that target's catalog flags.
+  CliResult dry = cli.Run({"app", "build", "geos-chem", "--variant", "gchp", "--all-arch",
+                           "--dry-run", "--base-date", "20261129"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const std::vector<std::pair<std::string, std::string>> targets = {
+      {"x86_64", "linux/amd64"},         {"zen2", "linux/amd64"},
+      {"zen3", "linux/amd64"},           {"zen4", "linux/amd64"},
+      {"cascadelake", "linux/amd64"},    {"icelake", "linux/amd64"},
+      {"sapphirerapids", "linux/amd64"}, {"arm64", "linux/arm64"},
+      {"graviton2", "linux/arm64"},      {"graviton3", "linux/arm64"},
+      {"graviton4", "linux/arm64"}};
+  for (const auto& [arch, platform] : targets) {
+    EXPECT_THAT(dry.out,
+                HasSubstr("== aws-hpc/geos-chem:14.4.3-gchp-" + arch + " (" + platform + ") =="));
+    EXPECT_THAT(dry.out, HasSubstr("FROM hpc-base-" + arch + ":20261129-devel AS build"));
+  }
+  EXPECT_THAT(dry.out, HasSubstr("recipe: data/containers/apps/geos-chem.yaml"));
+  EXPECT_THAT(dry.out,
+              HasSubstr("\"-DCMAKE_Fortran_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710\""));
+  EXPECT_THAT(dry.out, HasSubstr("ESMF_F90COMPILEOPTS=\"-march=icelake-client"));
+  std::size_t checks = 0;
+  for (std::size_t at = 0;
+       (at = dry.out.find("\"sha256sum\", \"--check\"", at)) != std::string::npos; ++at) {
+    ++checks;
+  }
+  EXPECT_EQ(checks, targets.size());  // ESMF's archive is checked in every image
+  EXPECT_EQ(dry.out.find("GCClassic"), std::string::npos);
+
+  CliResult json_out = cli.Run({"app", "build", "geos-chem", "--arch", "graviton4", "--dry-run",
+                                "--base-date", "20261129", "-o", "json"});
+  ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
+  json plans = ParseJson(json_out);
+  ASSERT_TRUE(plans.is_array() && plans.size() == 1u) << json_out.out;
+  EXPECT_EQ(plans[0]["image"], "aws-hpc/geos-chem:14.4.3-classic-graviton4");
+  EXPECT_THAT(plans[0]["dockerfile"].get<std::string>(),
+              HasSubstr("https://github.com/geoschem/GCClassic.git"));
 }
 
 TEST(GeosChemCliTest, CostEstimateUsesPublishedBenchmarks) {

@@ -11,36 +11,14 @@
 #include "../../aws/services/services_test_env.hpp"
 #include "../../aws/test_util.hpp"
 #include "awshpc/core/paths.hpp"
-#include "awshpc/spec/loader.hpp"
-#include "awshpc/spec/render.hpp"
+#include "test_support.hpp"
 
 namespace awshpc::apps::geoschem {
 namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kApp = AWSHPC_SOURCE_DIR "/apps/geos-chem";
-
-class DataManifestTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
-    ASSERT_TRUE(loaded.ok()) << loaded.DiagnosticsText();
-    app_ = *loaded.spec;
-    auto catalog = LoadSimCatalog(kApp);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = *catalog;
-  }
-  Result<RunConfig> Build(const std::string& variant,
-                          std::vector<std::pair<std::string, std::string>> params) {
-    ASSIGN_OR_RETURN(
-        sched::JobRequest job,
-        spec::Render(app_, spec::RenderRequest{variant, std::move(params), {}, {}, {}, {}}));
-    return BuildRunConfig(job.variant, job.parameters, catalog_);
-  }
-  spec::AppSpec app_;
-  SimCatalog catalog_;
-};
+using DataManifestTest = testing::GeosChemTest;
 
 std::vector<std::string> Keys(const Manifest& manifest) {
   std::vector<std::string> keys;

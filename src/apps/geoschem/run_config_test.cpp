@@ -9,43 +9,20 @@
 #include <filesystem>
 
 #include "awshpc/core/paths.hpp"
-
-#include "awshpc/spec/loader.hpp"
-#include "awshpc/spec/render.hpp"
+#include "test_support.hpp"
 
 namespace awshpc::apps::geoschem {
 namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kApp = AWSHPC_SOURCE_DIR "/apps/geos-chem";
-
-class RunConfigTest : public ::testing::Test {
+class RunConfigTest : public testing::GeosChemTest {
  protected:
-  void SetUp() override {
-    auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
-    ASSERT_TRUE(loaded.ok()) << loaded.DiagnosticsText();
-    app_ = *loaded.spec;
-    auto catalog = LoadSimCatalog(kApp);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = *catalog;
-  }
-  // Renders through the real app.yaml (so defaults and types apply), then builds the run.
-  Result<RunConfig> Build(const std::string& variant,
-                          std::vector<std::pair<std::string, std::string>> params) {
-    spec::RenderRequest request;
-    request.variant = variant;
-    request.params = std::move(params);
-    ASSIGN_OR_RETURN(sched::JobRequest job, spec::Render(app_, request));
-    return BuildRunConfig(job.variant, job.parameters, catalog_);
-  }
   std::string Error(const std::string& variant,
                     std::vector<std::pair<std::string, std::string>> params) {
     auto run = Build(variant, std::move(params));
     return run.ok() ? "OK" : run.status().message();
   }
-  spec::AppSpec app_;
-  SimCatalog catalog_;
 };
 
 TEST_F(RunConfigTest, DefaultsAreAWeekOfFullchemAt4x5) {

@@ -12,13 +12,12 @@
 #include <filesystem>
 
 #include "awshpc/core/paths.hpp"
-#include "awshpc/spec/loader.hpp"
-#include "awshpc/spec/render.hpp"
+#include "test_support.hpp"
 
 namespace awshpc::apps::geoschem {
 namespace {
 
-const std::string kApp = AWSHPC_SOURCE_DIR "/apps/geos-chem";
+using testing::kAppDir;
 const std::string kGolden = AWSHPC_SOURCE_DIR "/src/apps/geoschem/testdata/";
 
 struct GoldenCase {
@@ -31,15 +30,11 @@ class RunDirectoryTest : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(RunDirectoryTest, MatchesGoldenFiles) {
   const GoldenCase& c = GetParam();
-  auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
-  ASSERT_TRUE(loaded.ok()) << loaded.DiagnosticsText();
-  auto catalog = LoadSimCatalog(kApp);
-  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-  auto job = spec::Render(*loaded.spec, spec::RenderRequest{c.variant, c.params, {}, {}, {}, {}});
-  ASSERT_TRUE(job.ok()) << job.status().ToString();
-  auto run = BuildRunConfig(job->variant, job->parameters, *catalog);
+  testing::GeosChemRuns runs;
+  ASSERT_NO_FATAL_FAILURE(runs.Load());
+  auto run = runs.Build(c.variant, c.params);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  auto files = RenderRunDirectory(*run, *catalog, kApp);
+  auto files = RenderRunDirectory(*run, runs.catalog(), kAppDir);
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   const std::string dir = kGolden + c.name;
   const char* update = std::getenv("AWSHPC_UPDATE_GOLDEN");
@@ -88,26 +83,23 @@ INSTANTIATE_TEST_SUITE_P(GeosChem, RunDirectoryTest,
                          });
 
 TEST(WriteRunDirectoryTest, WritesFilesAndRefusesToOverwrite) {
-  auto catalog = LoadSimCatalog(kApp);
-  ASSERT_TRUE(catalog.ok());
-  auto loaded = spec::LoadAppSpecFile(kApp + "/app.yaml");
-  ASSERT_TRUE(loaded.ok());
-  auto job = spec::Render(*loaded.spec, spec::RenderRequest{});
-  ASSERT_TRUE(job.ok());
-  auto run = BuildRunConfig(job->variant, job->parameters, *catalog);
+  testing::GeosChemRuns runs;
+  ASSERT_NO_FATAL_FAILURE(runs.Load());
+  auto run = runs.Build("", {});
   ASSERT_TRUE(run.ok());
+  const SimCatalog& catalog = runs.catalog();
   const std::string dir = ::testing::TempDir() + "/geoschem_rundir_" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
-  auto written = WriteRunDirectory(*run, *catalog, kApp, dir, false);
+  auto written = WriteRunDirectory(*run, catalog, kAppDir, dir, false);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_THAT(*written, ::testing::UnorderedElementsAre("geoschem_config.yml", "HISTORY.rc",
                                                         "HEMCO_Config.rc"));
   EXPECT_TRUE(std::filesystem::is_directory(dir + "/OutputDir"));
   EXPECT_TRUE(std::filesystem::is_directory(dir + "/Restarts"));
-  auto again = WriteRunDirectory(*run, *catalog, kApp, dir, false);
+  auto again = WriteRunDirectory(*run, catalog, kAppDir, dir, false);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
-  EXPECT_TRUE(WriteRunDirectory(*run, *catalog, kApp, dir, true).ok());
+  EXPECT_TRUE(WriteRunDirectory(*run, catalog, kAppDir, dir, true).ok());
   std::filesystem::remove_all(dir);
 }
 
