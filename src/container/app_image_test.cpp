@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app_plan_test_support.hpp"
 #include "awshpc/container/dockerfile.hpp"
 #include "awshpc/container/template.hpp"
 #include "awshpc/spec/loader.hpp"
@@ -30,19 +31,7 @@ class AppImageTest : public ::testing::Test {
 
   Result<AppImagePlan> Plan(const std::string& arch, const std::string& variant = "",
                             const std::string& base_id = "") {
-    auto base = bases_->ForArchitecture(arch, "");
-    if (!base.ok()) return base.status();
-    AppImageRequest request;
-    request.app = &app_;
-    request.variant = variant;
-    request.arch = arch;
-    request.base = *base;
-    request.base_date = "20261129";
-    request.base_id = base_id;
-    request.provenance.source = "https://example.org/aws-hpc";
-    request.provenance.revision = "abc123";
-    request.provenance.date = "20261129";
-    return PlanAppImage(request, recipe_);
+    return testing::PlanForGolden(app_, *bases_, recipe_, arch, variant, base_id);
   }
 
   spec::AppSpec app_;

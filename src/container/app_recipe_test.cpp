@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "app_plan_test_support.hpp"
 #include "awshpc/container/app_image.hpp"
 #include "awshpc/container/dockerfile.hpp"
 #include "awshpc/container/template.hpp"
@@ -158,17 +159,7 @@ class GeosChemImageTest : public ::testing::Test {
   }
 
   Result<AppImagePlan> PlanFor(const std::string& arch, const std::string& variant) {
-    ASSIGN_OR_RETURN(const BaseImage* base, bases_->ForArchitecture(arch, ""));
-    AppImageRequest request;
-    request.app = &app_;
-    request.variant = variant;
-    request.arch = arch;
-    request.base = base;
-    request.base_date = "20261129";
-    request.provenance.source = "https://example.org/aws-hpc";
-    request.provenance.revision = "abc123";
-    request.provenance.date = "20261129";
-    return PlanAppImage(request, recipe_);
+    return testing::PlanForGolden(app_, *bases_, recipe_, arch, variant);
   }
 
   spec::AppSpec app_;
