@@ -9,7 +9,8 @@
 
 namespace awshpc::infra {
 
-using Json = nlohmann::ordered_json;
+// Named apart from cfn::Json: the stack files share a unity translation unit with this one.
+using StateJson = nlohmann::ordered_json;
 
 std::string StatePath(const std::string& config_path) {
   std::filesystem::path path(config_path);
@@ -24,7 +25,7 @@ Result<PlatformState> PlatformState::Load(const std::string& path) {
   if (!in) return state;  // nothing deployed yet
   std::stringstream text;
   text << in.rdbuf();
-  Json parsed = Json::parse(text.str(), nullptr, false);
+  StateJson parsed = StateJson::parse(text.str(), nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return InvalidArgumentError(fmt::format("{}: not a valid state file (JSON object)", path));
   }
@@ -50,7 +51,7 @@ Status PlatformState::Save() const {
 void PlatformState::RecordStack(const StackRef& stack, const std::string& stack_name,
                                 const std::string& stack_id, const std::string& status,
                                 const std::map<std::string, std::string>& outputs) {
-  Json entry = Json::object();
+  StateJson entry = StateJson::object();
   entry["name"] = stack_name;
   entry["id"] = stack_id;
   entry["status"] = status;
@@ -65,7 +66,7 @@ void PlatformState::ForgetStack(const StackRef& stack) {
 std::map<std::string, std::string> PlatformState::Outputs(const StackRef& stack) const {
   std::map<std::string, std::string> out;
   if (!json_.contains("stacks") || !json_["stacks"].contains(stack.Id())) return out;
-  const Json& outputs = json_["stacks"][stack.Id()]["outputs"];
+  const StateJson& outputs = json_["stacks"][stack.Id()]["outputs"];
   if (!outputs.is_object()) return out;
   for (const auto& [key, value] : outputs.items()) {
     if (value.is_string()) out[key] = value.get<std::string>();
@@ -88,35 +89,35 @@ void PlatformState::Summarise(const PlatformConfig& config) {
   const auto compute = Outputs({StackKind::kCompute, ""});
   const auto value = [](const std::map<std::string, std::string>& m, const std::string& key) {
     auto it = m.find(key);
-    return it == m.end() ? Json(nullptr) : Json(it->second);
+    return it == m.end() ? StateJson(nullptr) : StateJson(it->second);
   };
   json_["bucket"] = value(core, "BucketName");
   json_["job_role_arn"] = value(core, "JobRoleArn");
   json_["log_group"] = value(core, "LogGroupName");
   json_["scheduling_policy_arn"] = value(compute, "SchedulingPolicyArn");
-  Json queues = Json::array();
+  StateJson queues = StateJson::array();
   for (const FamilyConfig& family : config.compute.families) {
     for (bool spot : {true, false}) {
       auto arn = compute.find(QueueOutputKey(family.name, spot, "Arn"));
       if (arn == compute.end()) continue;
-      queues.push_back(Json{{"name", QueueName(config, family.name, spot)},
-                            {"arn", arn->second},
-                            {"arch_family", family.name},
-                            {"purchase", PurchaseName(spot)}});
+      queues.push_back(StateJson{{"name", QueueName(config, family.name, spot)},
+                                 {"arn", arn->second},
+                                 {"arch_family", family.name},
+                                 {"purchase", PurchaseName(spot)}});
     }
   }
   json_["queues"] = std::move(queues);
-  Json job_definitions = Json::object();
+  StateJson job_definitions = StateJson::object();
   for (const std::string& app : config.apps) {
     const auto outputs = Outputs({StackKind::kApp, app});
     if (outputs.empty()) continue;
-    Json per_family = Json::object();
+    StateJson per_family = StateJson::object();
     for (const FamilyConfig& family : config.compute.families) {
       auto arn = outputs.find("JobDefinition" + CamelCase(family.name) + "Arn");
       if (arn != outputs.end()) per_family[family.name] = arn->second;
     }
-    job_definitions[app] =
-        Json{{"repository_uri", value(outputs, "RepositoryUri")}, {"job_definitions", per_family}};
+    job_definitions[app] = StateJson{{"repository_uri", value(outputs, "RepositoryUri")},
+                                     {"job_definitions", per_family}};
   }
   json_["apps"] = std::move(job_definitions);
 }
