@@ -26,7 +26,7 @@ namespace t = awshpc::aws::testing;
 
 constexpr const char* kDate = "20261129";
 
-std::string Slurp(const std::string& path) {
+std::string ReadContainerTestFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
@@ -353,8 +353,9 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
   std::smatch log_match;
   ASSERT_TRUE(std::regex_search(built.err, log_match, std::regex(R"(\(log: ([^)]+\.log)\))")))
       << built.err;
-  EXPECT_NE(Slurp(log_match[1]).find("COMMIT aws-hpc/lammps:" + std::string(kImageTag)),
-            std::string::npos);
+  EXPECT_NE(
+      ReadContainerTestFile(log_match[1]).find("COMMIT aws-hpc/lammps:" + std::string(kImageTag)),
+      std::string::npos);
   EXPECT_TRUE(std::regex_search(built.out, std::regex(R"(built\s+[0-9.]+ MB)"))) << built.out;
 
   // 2. Nothing changed: a cache hit.
@@ -395,7 +396,7 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
                                     "box",
                                     "5"});
   ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
-  const std::string log = Slurp(out_dir + "/log.lammps");
+  const std::string log = ReadContainerTestFile(out_dir + "/log.lammps");
   EXPECT_NE(log.find("Loop time of"), std::string::npos) << log.substr(0, 2000);
   EXPECT_NE(log.find("500 atoms"), std::string::npos);
 
@@ -418,7 +419,8 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
     return argv;
   };
   const std::string staged_input =
-      dir_.Write("staged.lj", Slurp(dir_.path() + "/apps/lammps/in.lj") + "# staged from S3\n");
+      dir_.Write("staged.lj",
+                 ReadContainerTestFile(dir_.path() + "/apps/lammps/in.lj") + "# staged from S3\n");
   aws::ProcessResult put = RunTool(with(s3_tool, {"put", staged_input}));
   ASSERT_EQ(put.exit_code, 0) << put.err;
   std::vector<std::string> stage_run = {
@@ -448,7 +450,7 @@ TEST_F(ContainerBuildTest, LammpsBuiltRunPushedAndRegisteredInEcr) {
 
   // 4. A one-line change to app.yaml rebuilds.
   const std::string spec_path = dir_.path() + "/apps/lammps/app.yaml";
-  std::string spec = Slurp(spec_path);
+  std::string spec = ReadContainerTestFile(spec_path);
   const auto at = spec.find("OMP_NUM_THREADS: \"1\"");
   ASSERT_NE(at, std::string::npos);
   spec.replace(at, 20, "OMP_NUM_THREADS: \"2\"");
