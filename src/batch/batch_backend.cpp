@@ -9,8 +9,10 @@
 
 #include "awshpc/batch/array.hpp"
 #include "awshpc/batch/multinode.hpp"
+#include "awshpc/batch/purchase.hpp"
 #include "awshpc/batch/routing.hpp"
 #include "awshpc/batch/staging.hpp"
+#include "awshpc/batch/submitter.hpp"
 
 namespace awshpc::batch {
 namespace {
@@ -19,8 +21,6 @@ namespace ab = aws::batch;
 using sched::Job;
 using sched::JobState;
 
-// Batch allows 20 dependencies per job; more parents go through barrier jobs.
-constexpr std::size_t kMaxDependencies = 20;
 constexpr std::size_t kDescribeBatch = 100;
 
 // A barrier waits for up to 20 parents and does nothing: the smallest container Batch runs.
@@ -186,6 +186,14 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
     ASSIGN_OR_RETURN(std::vector<RoutedQueue> queues, DiscoverQueues(client_));
     ASSIGN_OR_RETURN(queue, ChooseQueue(catalog_, queues, arch, purchase));
   }
+  // What the queue's environments buy, for `cost report`. Unknown rather than an error: a job is
+  // never refused because its price basis is unclear.
+  auto queue_purchase = queue_purchases_.find(queue.name);
+  if (queue_purchase == queue_purchases_.end()) {
+    auto described = DescribeQueuePurchase(client_, queue.name);
+    queue_purchase =
+        queue_purchases_.emplace(queue.name, described.ok() ? *described : std::string()).first;
+  }
 
   // Parents: every Batch job behind each platform parent.
   std::vector<ab::JobDependency> parents;
@@ -269,12 +277,12 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
 
   // More than 20 parents: barrier jobs, each waiting for 20, until 20 or fewer remain.
   int barrier = 0;
-  if (parents.size() > kMaxDependencies) {
+  if (parents.size() > kBatchMaxDependencies) {
     if (Status ensured = EnsureBarrierDefinition(client_); !ensured.ok()) return fail(ensured);
   }
-  while (parents.size() > kMaxDependencies) {
+  while (parents.size() > kBatchMaxDependencies) {
     std::vector<ab::JobDependency> next;
-    for (std::size_t i = 0; i < parents.size(); i += kMaxDependencies) {
+    for (std::size_t i = 0; i < parents.size(); i += kBatchMaxDependencies) {
       ab::SubmitJobRequest wait;
       auto name = BatchJobName(app.name + "-barrier", job.id, barrier++);
       if (!name.ok()) return fail(name.status());
@@ -282,8 +290,8 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
       wait.job_queue = queue.name;
       wait.job_definition = kBarrierDefinition;
       wait.depends_on.assign(parents.begin() + static_cast<std::ptrdiff_t>(i),
-                             parents.begin() + static_cast<std::ptrdiff_t>(
-                                                   std::min(parents.size(), i + kMaxDependencies)));
+                             parents.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                   parents.size(), i + kBatchMaxDependencies)));
       wait.tags[kJobIdTag] = job.id;
       wait.tags[kArrayPartTag] = "barrier-" + std::to_string(barrier - 1);
       auto submitted = submitter_.Submit(wait);
@@ -299,6 +307,7 @@ Result<Job> BatchBackend::Submit(const spec::AppSpec& app, const sched::JobReque
   link.region = region_;
   link.queue = queue.name;
   link.definition = deployment->arn;
+  link.purchase = queue_purchase->second;
   link.array_size = options.array_size;
   if (options.array_size > 0) {
     auto parts = SubmitArray(submitter_, submit, options.array_size);
@@ -393,6 +402,10 @@ Status BatchBackend::SyncOne(const Job& job, BatchJobLink& link,
   link.batch_status = status;
   link.status_reason = reason;
   link.attempts = AttemptsOf(parts);
+  // Each attempt ran on one of the queue's environments: when they all buy alike, so did it.
+  if (link.purchase == kPurchaseSpot || link.purchase == kPurchaseOnDemand) {
+    for (AttemptRecord& attempt : link.attempts) attempt.purchase = link.purchase;
+  }
   link.status_summary.assign(summary.begin(), summary.end());
   link.synced_at = clock_.NowMillis();
   RETURN_IF_ERROR(records_.PutLink(link));

@@ -14,8 +14,8 @@ using store::Db;
 using store::Stmt;
 using store::Transaction;
 
-// Tables of the Batch backend; the job store's migrations never touch them. A future change adds
-// a step guarded by batch_schema.version.
+// Tables of the Batch backend; the job store's migrations never touch them. Later changes are
+// steps guarded by batch_schema.version (AddPurchaseColumn is step 1).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batch_schema (version INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS batch_deployments (
@@ -46,6 +46,31 @@ CREATE TABLE IF NOT EXISTS batch_jobs (
 ) STRICT;
 )sql";
 
+// Schema step 1: the purchase option of each job's queue (files made before it lack the column).
+Result<bool> HasPurchaseColumn(Db& db) {
+  ASSIGN_OR_RETURN(Stmt has, db.Prepare("SELECT count(*) FROM pragma_table_info('batch_jobs') "
+                                        "WHERE name = 'purchase'"));
+  ASSIGN_OR_RETURN(bool row, has.Step());
+  return row && has.Int(0) > 0;
+}
+
+Status AddPurchaseColumn(Db& db) {
+  ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db, Transaction::Kind::kWrite));
+  // Checked under the write lock: another process may have added it meanwhile.
+  ASSIGN_OR_RETURN(bool has, HasPurchaseColumn(db));
+  if (!has) {
+    RETURN_IF_ERROR(db.Exec("ALTER TABLE batch_jobs ADD COLUMN purchase TEXT NOT NULL DEFAULT ''"));
+  }
+  RETURN_IF_ERROR(db.Exec("DELETE FROM batch_schema; INSERT INTO batch_schema VALUES (1)"));
+  return transaction.Commit();
+}
+
+Result<int> BatchSchemaVersion(Db& db) {
+  ASSIGN_OR_RETURN(Stmt version, db.Prepare("SELECT max(version) FROM batch_schema"));
+  ASSIGN_OR_RETURN(bool row, version.Step());
+  return row ? version.Int(0) : 0;
+}
+
 Json AttemptsToJson(const std::vector<AttemptRecord>& attempts) {
   Json list = Json::array();
   for (const AttemptRecord& a : attempts) {
@@ -55,6 +80,7 @@ Json AttemptsToJson(const std::vector<AttemptRecord>& attempts) {
     if (a.exit_code) j["exitCode"] = *a.exit_code;
     if (a.started_at) j["startedAt"] = *a.started_at;
     if (a.stopped_at) j["stoppedAt"] = *a.stopped_at;
+    if (!a.purchase.empty()) j["purchase"] = a.purchase;
     list.push_back(std::move(j));
   }
   return list;
@@ -76,6 +102,7 @@ std::vector<AttemptRecord> AttemptsFromJson(const Json& list) {
     a.status_reason = j.value("statusReason", "");
     a.log_stream = j.value("logStream", "");
     a.instance_type = j.value("instanceType", "");
+    a.purchase = j.value("purchase", "");
     attempts.push_back(std::move(a));
   }
   return attempts;
@@ -107,6 +134,8 @@ Result<std::unique_ptr<BatchRecords>> BatchRecords::Open(const std::string& path
   ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, std::chrono::seconds(10)));
   RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"));
   RETURN_IF_ERROR(db->RetryWhileBusy([&db] { return db->Exec(kSchema); }));
+  ASSIGN_OR_RETURN(const int version, BatchSchemaVersion(*db));
+  if (version < 1) RETURN_IF_ERROR(AddPurchaseColumn(*db));
   return std::unique_ptr<BatchRecords>(new BatchRecords(std::move(db), clock));
 }
 
@@ -155,8 +184,11 @@ Result<std::optional<Deployment>> BatchRecords::LatestDeployment(std::string_vie
 Status BatchRecords::PutLink(const BatchJobLink& link) {
   Json summary = Json::array();
   for (const auto& [status, count] : link.status_summary) summary.push_back({status, count});
-  ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("INSERT OR REPLACE INTO batch_jobs VALUES "
-                                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_->Prepare("INSERT OR REPLACE INTO batch_jobs (job_id, region, queue, "
+                                "definition, array_size, batch_ids, batch_status, status_reason, "
+                                "attempts, summary, synced_at, purchase) VALUES "
+                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
   return stmt.Bind(1, link.job_id)
       .Bind(2, link.region)
       .Bind(3, link.queue)
@@ -168,14 +200,15 @@ Status BatchRecords::PutLink(const BatchJobLink& link) {
       .Bind(9, AttemptsToJson(link.attempts).dump())
       .Bind(10, summary.dump())
       .Bind(11, link.synced_at)
+      .Bind(12, link.purchase)
       .Run();
 }
 
 Result<BatchJobLink> BatchRecords::GetLink(std::string_view job_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
                    db_->Prepare("SELECT job_id, region, queue, definition, array_size, batch_ids, "
-                                "batch_status, status_reason, attempts, summary, synced_at "
-                                "FROM batch_jobs WHERE job_id = ?1"));
+                                "batch_status, status_reason, attempts, summary, synced_at, "
+                                "purchase FROM batch_jobs WHERE job_id = ?1"));
   stmt.Bind(1, job_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return NotFoundError(fmt::format("job {} has no AWS Batch record", job_id));
@@ -204,6 +237,7 @@ Result<BatchJobLink> BatchRecords::GetLink(std::string_view job_id) {
     }
   }
   link.synced_at = stmt.Int64(10);
+  link.purchase = stmt.Text(11);
   return link;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,6 +103,8 @@ class BatchBackend {
   aws::s3::S3Client* s3_ = nullptr;
   std::string bucket_;
   std::int64_t describe_calls_ = 0;
+  // Queue -> its environments' purchase option (purchase.hpp), looked up once per process.
+  std::map<std::string, std::string> queue_purchases_;
 };
 
 // Our state for a Batch status ("RUNNABLE" -> kRunnable). InvalidArgument for anything else.

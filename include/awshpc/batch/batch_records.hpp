@@ -40,6 +40,10 @@ struct AttemptRecord {
   std::string instance_type;
   std::optional<UnixMillis> started_at;
   std::optional<UnixMillis> stopped_at;
+  // "spot" or "on-demand": how the compute environment that ran the attempt buys instances (from
+  // the queue's environments when they all agree); "" when not known. Last, with an initializer,
+  // so positional initialisers written before keep their meaning.
+  std::string purchase = {};
   friend bool operator==(const AttemptRecord&, const AttemptRecord&) = default;
 };
 
@@ -57,6 +61,9 @@ struct BatchJobLink {
   // Array jobs: children per Batch status, summed over parts ("SUCCEEDED" -> 9999).
   std::vector<std::pair<std::string, std::int64_t>> status_summary;
   UnixMillis synced_at = 0;
+  // The queue's compute environments at submission (purchase.hpp): "spot", "on-demand", "mixed",
+  // or "" when not known (unmanaged environments; jobs recorded before purchase options were).
+  std::string purchase = {};
 };
 
 class BatchRecords {
