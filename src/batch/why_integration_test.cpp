@@ -50,21 +50,6 @@ class WhyIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
   }
 
-  static Result<std::string> CreateInstanceProfile(const std::string& name) {
-    static constexpr aws::ServiceInfo kIam{"IAM", "iam", "iam", true};
-    ASSIGN_OR_RETURN(std::unique_ptr<aws::AwsClient> iam,
-                     moto_->context().MakeClient(kIam, aws::Protocol::kQuery));
-    aws::protocols::QueryParams params;
-    params.Add("InstanceProfileName", name);
-    ASSIGN_OR_RETURN(const aws::HttpResponse response,
-                     iam->Send("CreateInstanceProfile", [&]() -> Result<aws::HttpRequest> {
-                       return aws::protocols::MakeQueryRequest("CreateInstanceProfile",
-                                                               "2010-05-08", params);
-                     }));
-    if (response.status != 200) return InternalError("CreateInstanceProfile: " + response.body);
-    return name;
-  }
-
   static Status CreateCe(const std::string& name, const std::string& state,
                          std::vector<std::string> types, std::int64_t max_vcpus,
                          std::int64_t desired_vcpus) {
@@ -102,7 +87,7 @@ class WhyIntegrationTest : public ::testing::Test {
     auto fixture = [&]() -> Status {
       RETURN_IF_ERROR(moto_->DisableBatchDocker());
       ASSIGN_OR_RETURN(service_role_, moto_->CreateRole("why-batch-service-role"));
-      ASSIGN_OR_RETURN(instance_profile_, CreateInstanceProfile("why-ecs-instance"));
+      ASSIGN_OR_RETURN(instance_profile_, moto_->CreateInstanceProfile("why-ecs-instance"));
       ASSIGN_OR_RETURN(ab::BatchClient batch, ab::BatchClient::Create(moto_->context()));
       batch_ = std::make_unique<ab::BatchClient>(std::move(batch));
       ASSIGN_OR_RETURN(aws::ec2::Ec2Client ec2, aws::ec2::Ec2Client::Create(moto_->context()));

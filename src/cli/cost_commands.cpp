@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "awshpc/apps/perf_records.hpp"
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/sts.hpp"
+#include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/batch/batch_records.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -377,6 +380,26 @@ struct ReportOptions {
   bool spot = false;
 };
 
+// What the Batch backend recorded about where a job ran: the attempts' purchase option when they
+// all agree, else the queue's; the attempts' instance type when they all agree.
+cost::RecordedRun RecordedRunOf(const batch::BatchJobLink& link) {
+  cost::RecordedRun run{"AWS Batch", link.queue, link.purchase, ""};
+  const auto agreed = [&](auto field) {
+    std::string value;
+    for (const batch::AttemptRecord& attempt : link.attempts) {
+      const std::string& mine = attempt.*field;
+      if (mine.empty() || (!value.empty() && mine != value)) return std::string();
+      value = mine;
+    }
+    return value;
+  };
+  if (const std::string purchase = agreed(&batch::AttemptRecord::purchase); !purchase.empty()) {
+    run.purchase = purchase;
+  }
+  run.instance_type = agreed(&batch::AttemptRecord::instance_type);
+  return run;
+}
+
 Result<UnixMillis> ParseSince(const std::string& text) {
   std::string iso = text;
   if (text.size() == 7) iso += "-01";         // 2026-11
@@ -403,14 +426,14 @@ Status Report(CliContext& context, const ReportOptions& options) {
   ASSIGN_OR_RETURN(std::vector<cost::PriceRow> prices,
                    db->Prices(cost::PriceFilter{{}, region, "", ""}));
   if (prices.empty()) return NotFoundError("no prices for region " + QuoteForMessage(region));
+  // Spot prices of every region: Batch jobs recorded as spot, and --spot, look theirs up.
   cost::Purchase purchase;
-  if (options.spot) {
-    purchase.spot = true;
-    cost::PriceFilter spot_filter;
-    spot_filter.region = region;
-    spot_filter.purchase = "spot";
-    ASSIGN_OR_RETURN(purchase.spot_prices, db->Prices(spot_filter));
-  }
+  purchase.spot = options.spot;
+  cost::PriceFilter spot_filter;
+  spot_filter.purchase = "spot";
+  ASSIGN_OR_RETURN(purchase.spot_prices, db->Prices(spot_filter));
+  std::map<std::string, std::vector<cost::PriceRow>> prices_by_region = {{region, prices}};
+  std::unique_ptr<batch::BatchRecords> records;  // opened at the first Batch job
   ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store->List(store::JobFilter{}));
   const UnixMillis now = SystemClock::Instance().NowMillis();
   std::vector<cost::JobCost> costs;
@@ -420,7 +443,28 @@ Status Report(CliContext& context, const ReportOptions& options) {
     if (job.attempts > 1) {
       ASSIGN_OR_RETURN(job, store->Get(job.id));
     }
-    auto cost = cost::ActualCost(job, prices, now, purchase);
+    std::optional<cost::RecordedRun> run;
+    const std::vector<cost::PriceRow>* job_prices = &prices;
+    if (job.request.backend == batch::kBackendName) {
+      if (!records) {
+        ASSIGN_OR_RETURN(std::string home, context.Home());
+        ASSIGN_OR_RETURN(records,
+                         batch::BatchRecords::Open(home + "/jobs.db", SystemClock::Instance()));
+      }
+      auto link = records->GetLink(job.id);
+      if (!link.ok() && link.status().code() != StatusCode::kNotFound) return link.status();
+      if (link.ok()) {
+        run = RecordedRunOf(*link);
+        // Priced where it ran when the catalog has that region, else in the report's.
+        if (!link->region.empty() && !prices_by_region.contains(link->region)) {
+          ASSIGN_OR_RETURN(prices_by_region[link->region],
+                           db->Prices(cost::PriceFilter{{}, link->region, "", ""}));
+        }
+        const auto& ran_in = prices_by_region[link->region];
+        if (!ran_in.empty()) job_prices = &ran_in;
+      }
+    }
+    auto cost = cost::ActualCost(job, *job_prices, now, purchase, run);
     if (!cost.ok()) return cost.status().WithContext("job " + job.id);
     costs.push_back(std::move(*cost));
   }
@@ -456,6 +500,8 @@ Status Report(CliContext& context, const ReportOptions& options) {
                                {"month", c.month},
                                {"running_seconds", c.running_seconds},
                                {"instance_type", c.instance_type},
+                               {"region", c.region},
+                               {"purchase", c.purchase},
                                {"instances", c.instances},
                                {"usd_per_hour", c.per_hour.ToDecimalString()},
                                {"cost_usd", c.total.ToDecimalString()},
@@ -480,9 +526,12 @@ Status Report(CliContext& context, const ReportOptions& options) {
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "COST"}, table);
   std::cout << fmt::format(
-      "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory "
-      "({}).\n",
-      region, options.spot ? "spot: stored spot prices, else 35% of on-demand" : "on-demand");
+      "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory; AWS Batch "
+      "jobs as their queue's compute environments buy (spot or on-demand, recorded at submission)"
+      "{}. Per-job bases: --by job.\n",
+      region,
+      options.spot ? "; --spot: every job as spot (stored spot prices, else 35% of on-demand)"
+                   : "");
   return Status::Ok();
 }
 
@@ -859,8 +908,9 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   report->add_option("--region", report_options->region,
                      "Price local jobs in this region (default $AWS_HPC_COST_REGION or us-east-1)");
   report->add_flag("--spot", report_options->spot,
-                   "Price the jobs as spot instances (stored spot prices, else 35% of on-demand); "
-                   "the job store does not record the purchase option yet");
+                   "What if every job had run on spot (stored spot prices, else 35% of "
+                   "on-demand); without it AWS Batch jobs are priced as their queue's compute "
+                   "environments bought (recorded at submission) and local jobs on-demand");
   report->callback(
       [&context, &result, report_options] { result.status = Report(context, *report_options); });
 

@@ -67,8 +67,65 @@ std::string MonthOf(UnixMillis time) {
   return fmt::format("{:04d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1);
 }
 
+namespace {
+
+// The instance a job is priced as, and how it was chosen.
+struct PricedInstance {
+  PriceRow row;
+  std::string basis;
+};
+
+Result<PricedInstance> InstanceForCost(const sched::Job& job,
+                                       const std::vector<PriceRow>& region_prices,
+                                       const std::optional<RecordedRun>& run) {
+  if (run && !run->instance_type.empty()) {
+    const auto recorded =
+        std::find_if(region_prices.begin(), region_prices.end(),
+                     [&](const PriceRow& row) { return row.instance.type == run->instance_type; });
+    if (recorded != region_prices.end()) {
+      return PricedInstance{*recorded, recorded->instance.type + " (recorded)"};
+    }
+  }
+  ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(region_prices, job.request.resources));
+  std::string basis;
+  if (job.request.backend == "local") {
+    basis = "local: equivalent instance " + equivalent.instance.type;
+  } else if (run && !run->instance_type.empty()) {
+    basis = fmt::format("{}: the recorded {} has no price in {}, the cheapest that fits instead",
+                        equivalent.instance.type, run->instance_type, equivalent.region);
+  } else if (run) {
+    basis = equivalent.instance.type +
+            ": instance type not recorded, the cheapest that fits (as estimated)";
+  } else {
+    basis = equivalent.instance.type;
+  }
+  return PricedInstance{std::move(equivalent), std::move(basis)};
+}
+
+// Why a Batch job is priced as it is ("" for local jobs).
+std::string PurchaseBasis(const std::optional<RecordedRun>& run, bool what_if_spot) {
+  if (!run) return "";
+  const std::string where = fmt::format("{} queue {}", run->backend, run->queue);
+  if (run->purchase == "spot") return fmt::format("spot, recorded ({})", where);
+  if (what_if_spot) {
+    return fmt::format("spot as asked (--spot), recorded {}",
+                       run->purchase.empty() ? std::string("nothing") : run->purchase);
+  }
+  if (run->purchase == "on-demand") return fmt::format("on-demand, recorded ({})", where);
+  if (run->purchase == "mixed") {
+    return fmt::format(
+        "on-demand, the upper bound: {} has spot and on-demand environments, which ran it is not "
+        "recorded",
+        where);
+  }
+  return fmt::format("on-demand: purchase option not recorded ({})", where);
+}
+
+}  // namespace
+
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
-                           UnixMillis now, const Purchase& purchase) {
+                           UnixMillis now, const Purchase& purchase,
+                           const std::optional<RecordedRun>& run) {
   JobCost cost;
   cost.job_id = job.id;
   cost.name = job.request.name;
@@ -85,27 +142,29 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
     cost.basis = "never ran";
     return cost;
   }
-  auto found = EquivalentInstance(region_prices, job.request.resources);
+  auto found = InstanceForCost(job, region_prices, run);
   if (!found.ok()) {
     cost.basis = "unpriced: " + found.status().message();
     return cost;
   }
-  const PriceRow& equivalent = *found;
-  cost.instance_type = equivalent.instance.type;
-  cost.region = equivalent.region;
-  cost.per_hour = equivalent.per_hour;
+  const PriceRow& instance = found->row;
+  cost.instance_type = instance.instance.type;
+  cost.region = instance.region;
+  cost.per_hour = instance.per_hour;
+  const bool spot = purchase.spot || (run && run->purchase == "spot");
   std::string price_basis;
-  if (purchase.spot) {
-    auto spot = std::find_if(
+  if (spot) {
+    cost.purchase = "spot";
+    auto stored = std::find_if(
         purchase.spot_prices.begin(), purchase.spot_prices.end(), [&](const PriceRow& row) {
-          return row.instance.type == equivalent.instance.type && row.region == equivalent.region;
+          return row.instance.type == instance.instance.type && row.region == instance.region;
         });
-    if (spot != purchase.spot_prices.end()) {
-      cost.per_hour = spot->per_hour;
-      price_basis = fmt::format("spot price from {} ({})", spot->source, spot->as_of);
+    if (stored != purchase.spot_prices.end()) {
+      cost.per_hour = stored->per_hour;
+      price_basis = fmt::format("spot price from {} ({})", stored->source, stored->as_of);
     } else {
       cost.per_hour = Money::FromMicros(std::llround(
-          static_cast<double>(equivalent.per_hour.micros()) * purchase.spot_price_fraction));
+          static_cast<double>(instance.per_hour.micros()) * purchase.spot_price_fraction));
       price_basis =
           fmt::format("assumed spot price: {:g}% of on-demand", purchase.spot_price_fraction * 100);
     }
@@ -113,10 +172,15 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   cost.compute = Money::PerHourTimesSeconds(
       Money::FromMicros(cost.per_hour.micros() * cost.instances), cost.running_seconds);
   cost.total = cost.compute + cost.storage;
-  cost.basis =
-      (job.request.backend == "local" ? "local: equivalent instance " + equivalent.instance.type
-                                      : "on-demand " + equivalent.instance.type) +
-      (purchase.spot ? ", " + price_basis : "");
+  const std::string how = PurchaseBasis(run, purchase.spot);
+  if (job.request.backend == "local") {
+    cost.basis = found->basis;
+  } else if (how.empty()) {
+    cost.basis = "on-demand " + found->basis;  // a cloud job without a backend record
+  } else {
+    cost.basis = how + "; " + found->basis;
+  }
+  if (spot) cost.basis += ", " + price_basis;
   return cost;
 }
 

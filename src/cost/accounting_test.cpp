@@ -63,6 +63,62 @@ TEST_F(AccountingTest, ActualCostOfALocalJob) {
   EXPECT_EQ(unpriced->basis.rfind("unpriced: no instance", 0), 0u) << unpriced->basis;
 }
 
+// A Batch job priced as its queue's compute environments bought: spot at the stored spot price
+// (else the assumed fraction), on-demand at on-demand; --spot stays a what-if for the others.
+TEST_F(AccountingTest, BatchJobsArePricedAsRecorded) {
+  sched::JobRequest request = Request("climate");
+  request.backend = "batch";
+  const sched::Job job = RunJob(request, 3600);
+  RecordedRun spot_run{"AWS Batch", "hpc-spot", "spot", ""};
+  Purchase stored;
+  PriceRow spot_price = *EquivalentInstance(UsEast1(), request.resources);
+  spot_price.per_hour = Money::FromMicros(25'000);
+  spot_price.source = "ec2-spot-price-history";
+  spot_price.as_of = "2026-11-29";
+  stored.spot_prices = {spot_price};
+
+  auto spot = ActualCost(job, UsEast1(), clock_.NowMillis(), stored, spot_run);
+  ASSERT_TRUE(spot.ok()) << spot.status().ToString();
+  EXPECT_EQ(spot->purchase, "spot");
+  EXPECT_EQ(spot->total.ToDecimalString(), "0.025000");  // 1 h at the stored $0.025
+  EXPECT_EQ(spot->basis,
+            "spot, recorded (AWS Batch queue hpc-spot); c6g.large: instance type not recorded, "
+            "the cheapest that fits (as estimated), spot price from ec2-spot-price-history "
+            "(2026-11-29)");
+  auto assumed = ActualCost(job, UsEast1(), clock_.NowMillis(), {}, spot_run);
+  EXPECT_EQ(assumed->total.ToDecimalString(), "0.023800");  // 35% of $0.068
+  EXPECT_NE(assumed->basis.find("assumed spot price: 35% of on-demand"), std::string::npos);
+
+  RecordedRun on_demand_run{"AWS Batch", "hpc-ondemand", "on-demand", "c6g.xlarge"};
+  auto on_demand = ActualCost(job, UsEast1(), clock_.NowMillis(), stored, on_demand_run);
+  EXPECT_EQ(on_demand->purchase, "on-demand");
+  EXPECT_EQ(on_demand->instance_type, "c6g.xlarge");
+  EXPECT_EQ(on_demand->total.ToDecimalString(), "0.136000");  // the recorded type's $0.136
+  EXPECT_EQ(on_demand->basis,
+            "on-demand, recorded (AWS Batch queue hpc-ondemand); c6g.xlarge (recorded)");
+  // --spot: what it would have cost as spot, said as such.
+  Purchase what_if = stored;
+  what_if.spot = true;
+  auto as_spot = ActualCost(job, UsEast1(), clock_.NowMillis(), what_if, on_demand_run);
+  EXPECT_EQ(as_spot->purchase, "spot");
+  EXPECT_EQ(as_spot->basis.rfind("spot as asked (--spot), recorded on-demand; c6g.xlarge", 0), 0u)
+      << as_spot->basis;
+
+  // A spot queue with an on-demand fallback: which ran it is not known, so the upper bound.
+  auto mixed = ActualCost(job, UsEast1(), clock_.NowMillis(), stored,
+                          RecordedRun{"AWS Batch", "hpc-auto", "mixed", ""});
+  EXPECT_EQ(mixed->purchase, "on-demand");
+  EXPECT_EQ(mixed->total.ToDecimalString(), "0.068000");
+  EXPECT_EQ(mixed->basis.rfind("on-demand, the upper bound: AWS Batch queue hpc-auto has spot", 0),
+            0u)
+      << mixed->basis;
+  auto unknown = ActualCost(job, UsEast1(), clock_.NowMillis(), stored,
+                            RecordedRun{"AWS Batch", "hpc-old", "", "x9.unknown"});
+  EXPECT_EQ(unknown->basis,
+            "on-demand: purchase option not recorded (AWS Batch queue hpc-old); c6g.large: the "
+            "recorded x9.unknown has no price in us-east-1, the cheapest that fits instead");
+}
+
 TEST_F(AccountingTest, ReportGroupsAndEscapesCsv) {
   std::vector<JobCost> costs;
   const auto add = [&](const std::string& user, const std::string& project, const std::string& app,

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/ec2.hpp"
 
 namespace awshpc::e2e {
 
@@ -27,12 +28,42 @@ Status CreatePlatformQueues(aws::testing::MotoEnvironment& moto,
   ce.state = "ENABLED";
   ce.service_role = role;
   ASSIGN_OR_RETURN(ab::CreateComputeEnvironmentResult created, client.CreateComputeEnvironment(ce));
+  ab::ComputeResources managed;  // filled at the first queue that wants a MANAGED environment
   for (const QueueSpec& spec : queues) {
+    std::string environment = created.compute_environment_arn;
+    if (!spec.compute_type.empty()) {
+      if (managed.subnets.empty()) {
+        ASSIGN_OR_RETURN(managed.instance_role, moto.CreateInstanceProfile("hpc-ecs-instance"));
+        ASSIGN_OR_RETURN(aws::ec2::Ec2Client ec2, aws::ec2::Ec2Client::Create(moto.context()));
+        ASSIGN_OR_RETURN(aws::ec2::DescribeSubnetsResult subnets, ec2.DescribeSubnets({}));
+        ASSIGN_OR_RETURN(aws::ec2::DescribeSecurityGroupsResult groups,
+                         ec2.DescribeSecurityGroups({}));
+        if (subnets.subnets.empty() || groups.security_groups.empty()) {
+          return InternalError("moto has no default subnet or security group");
+        }
+        managed.subnets = {subnets.subnets.front().subnet_id};
+        managed.security_group_ids = {groups.security_groups.front().group_id};
+        managed.min_vcpus = 0;
+        managed.desired_vcpus = 0;
+        managed.max_vcpus = 256;
+        managed.instance_types = {"c6i"};
+      }
+      ab::CreateComputeEnvironmentRequest own;
+      own.compute_environment_name = spec.name + "-ce";
+      own.type = "MANAGED";
+      own.state = "ENABLED";
+      own.service_role = role;
+      own.compute_resources = managed;
+      own.compute_resources->type = spec.compute_type;
+      ASSIGN_OR_RETURN(ab::CreateComputeEnvironmentResult made,
+                       client.CreateComputeEnvironment(own));
+      environment = made.compute_environment_arn;
+    }
     ab::CreateJobQueueRequest queue;
     queue.job_queue_name = spec.name;
     queue.state = spec.state;
     queue.priority = 1;
-    queue.compute_environment_order = {{1, created.compute_environment_arn}};
+    queue.compute_environment_order = {{1, environment}};
     queue.tags = {{"aws-hpc:arch-family", spec.family}, {"aws-hpc:purchase", spec.purchase}};
     RETURN_IF_ERROR(client.CreateJobQueue(queue).status());
   }

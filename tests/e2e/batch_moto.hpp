@@ -20,10 +20,13 @@ struct QueueSpec {
   std::string family;    // aws-hpc:arch-family
   std::string purchase;  // aws-hpc:purchase
   std::string state = "ENABLED";
+  // "": on the shared UNMANAGED compute environment; "EC2", "SPOT" (computeResources.type): on a
+  // MANAGED environment of its own with that type, in moto's default VPC, scaled to zero.
+  std::string compute_type = "";
 };
 
 // Switches moto's Batch to run without Docker, and makes an UNMANAGED compute environment (and
-// its service role) with these queues on it.
+// its service role) with these queues on it, or their own MANAGED ones (QueueSpec::compute_type).
 Status CreatePlatformQueues(aws::testing::MotoEnvironment& moto,
                             const std::vector<QueueSpec>& queues);
 

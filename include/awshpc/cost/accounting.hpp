@@ -44,24 +44,38 @@ struct JobCost {
   Money compute;
   Money storage;
   Money total;
-  std::string basis;  // "local: equivalent instance c6g.large"
+  std::string purchase = "on-demand";  // or "spot": the price it was charged at
+  std::string basis;                   // "local: equivalent instance c6g.large"
 };
 
-// How a job's instances were bought. The job model does not record it yet (the Batch backend
-// will), so callers say it: `cost report --spot` prices jobs as spot.
+// How spot is priced, and the what-if override.
 struct Purchase {
+  // `cost report --spot`: price every job as spot, whatever was recorded (a what-if).
   bool spot = false;
-  // Spot prices of the region (CostDb::Prices with purchase "spot"); a type without one is
-  // priced at `spot_price_fraction` x on-demand, and the basis says so.
+  // Spot prices (CostDb::Prices with purchase "spot"; any regions): a type without one in the
+  // job's region is priced at `spot_price_fraction` x on-demand, and the basis says so.
   std::vector<PriceRow> spot_prices;
   double spot_price_fraction = 0.35;
 };
 
-// The cost of one job: local jobs at the whole equivalent instance's on-demand price, one per
-// node, for their running time (storage is zero for local jobs). A job no catalog type can hold
-// costs zero with basis "unpriced: ..." rather than failing a whole report.
+// Where a cloud job ran, as its backend recorded it (AWS Batch: the purchase option of the
+// queue's compute environments, batch/purchase.hpp). The caller reads the backend's records.
+struct RecordedRun {
+  std::string backend;        // "AWS Batch", named in the basis
+  std::string queue;          // named in the basis
+  std::string purchase;       // "spot", "on-demand", "mixed" (either; not known which), or ""
+  std::string instance_type;  // "" when the backend did not see it
+};
+
+// The cost of one job for its running time, one instance per node (storage is zero: not recorded
+// yet). The instance is the recorded type when there is one, else the equivalent instance (the
+// cheapest catalog type in `region_prices` with the job's vCPUs, memory and GPUs, as estimates
+// choose it), whole. The price is spot when the run was recorded as spot or `purchase.spot`
+// asks, else on-demand; the basis says which and why. A job no catalog type can hold costs zero
+// with basis "unpriced: ..." rather than failing a whole report.
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
-                           UnixMillis now, const Purchase& purchase = {});
+                           UnixMillis now, const Purchase& purchase = {},
+                           const std::optional<RecordedRun>& run = std::nullopt);
 
 // "2026-11" for a time.
 std::string MonthOf(UnixMillis time);

@@ -67,4 +67,17 @@ Result<std::string> MotoEnvironment::CreateRole(const std::string& name) {
   return protocols::XmlText(result, "Role/Arn");
 }
 
+Result<std::string> MotoEnvironment::CreateInstanceProfile(const std::string& name) {
+  static constexpr ServiceInfo kIam{"IAM", "iam", "iam", true};
+  ASSIGN_OR_RETURN(std::unique_ptr<AwsClient> iam, context_->MakeClient(kIam, Protocol::kQuery));
+  protocols::QueryParams params;
+  params.Add("InstanceProfileName", name);
+  ASSIGN_OR_RETURN(
+      const HttpResponse response, iam->Send("CreateInstanceProfile", [&]() -> Result<HttpRequest> {
+        return protocols::MakeQueryRequest("CreateInstanceProfile", "2010-05-08", params);
+      }));
+  if (response.status != 200) return InternalError("CreateInstanceProfile: " + response.body);
+  return name;
+}
+
 }  // namespace awshpc::aws::testing

@@ -26,6 +26,9 @@ class MotoEnvironment {
   Status DisableBatchDocker();
   // An IAM role (query protocol, through the context) for Batch's serviceRole; returns its ARN.
   Result<std::string> CreateRole(const std::string& name);
+  // An IAM instance profile, for a MANAGED EC2/SPOT compute environment's instanceRole; returns
+  // its name.
+  Result<std::string> CreateInstanceProfile(const std::string& name);
 
  private:
   int port_ = 0;

@@ -1,0 +1,152 @@
+// File: cost_batch_cli_test.cpp
+// What AWS Batch jobs cost, end to end against moto_server on loopback: a spot queue (a SPOT
+// compute environment) and an on-demand one (EC2), jobs submitted through the binary and
+// finished by moto, then `cost report` prices each as its queue's environments bought, without
+// --spot; --spot stays a what-if. And `job submit --backend batch` goes through the same budget
+// admission and one-line estimate as a local submission (docs/cost.md).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../../src/aws/services/services_test_env.hpp"
+#include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/s3.hpp"
+#include "batch_moto.hpp"
+#include "cli_runner.hpp"
+
+namespace awshpc::e2e {
+namespace {
+
+namespace t = awshpc::aws::testing;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+class CostBatchCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(moto_.ok()) << moto_.error();
+    Status queues = CreatePlatformQueues(
+        moto_, {{"q-amd-spot", "x86_64-amd", "spot", "ENABLED", "SPOT"},
+                {"q-amd-ondemand", "x86_64-amd", "ondemand", "ENABLED", "EC2"}});
+    ASSERT_TRUE(queues.ok()) << queues.ToString();
+    auto s3 = aws::s3::S3Client::Create(moto_.context());
+    ASSERT_TRUE(s3.ok() && s3->CreateBucket({"platform", ""}).ok());
+    ASSERT_EQ(cli_.Run({"app", "deploy", "batch-echo", "--arch", "x86_64"}, Env()).exit_code, 0);
+  }
+
+  std::map<std::string, std::string> Env() const {
+    std::map<std::string, std::string> env = MotoCliEnv(moto_);
+    env["AWS_HPC_BUCKET"] = "platform";  // batch-echo has an input: it goes through S3
+    return env;
+  }
+
+  // Submits batch-echo with `extra` flags and waits for moto to finish it; returns its id.
+  std::string SubmitAndFinish(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"job",   "submit",  "batch-echo", "--backend",
+                                     "batch", "--quiet", "-p",         "text=cost"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Json submitted = RunJson(cli_, args, Env());
+    const std::string id = submitted.value("id", "");
+    EXPECT_FALSE(id.empty()) << submitted.dump();
+    Json status = RunJson(cli_, {"job", "status", id}, Env());
+    EXPECT_EQ(status["state"], "SUCCEEDED") << status.dump();
+    return id;
+  }
+
+  // The report's per-job rows by job id.
+  std::map<std::string, Json> ReportJobs(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"cost", "report", "--by", "job", "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult report = cli_.Run(args, Env());
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    Json parsed = Json::parse(report.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << report.out;
+    std::map<std::string, Json> jobs;
+    if (parsed.is_discarded()) return jobs;
+    for (const Json& job : parsed["jobs"]) jobs[job["id"].get<std::string>()] = job;
+    return jobs;
+  }
+
+  t::MotoEnvironment moto_;
+  CliRunner cli_;
+};
+
+TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
+  const std::string spot = SubmitAndFinish({"--purchase", "spot"});
+  const std::string on_demand = SubmitAndFinish({"--purchase", "ondemand"});
+  // A queue named explicitly is looked up the same way.
+  const std::string named = SubmitAndFinish({"--queue", "q-amd-spot"});
+
+  std::map<std::string, Json> jobs = ReportJobs();
+  ASSERT_EQ(jobs.size(), 3u);
+  const Json& s = jobs[spot];
+  const Json& d = jobs[on_demand];
+  EXPECT_EQ(s["purchase"], "spot") << s.dump();
+  EXPECT_EQ(d["purchase"], "on-demand") << d.dump();
+  EXPECT_THAT(s["basis"].get<std::string>(),
+              HasSubstr("spot, recorded (AWS Batch queue q-amd-spot)"));
+  // No stored spot price in this catalog: the assumed fraction, said so.
+  EXPECT_THAT(s["basis"].get<std::string>(), HasSubstr("assumed spot price: 35% of on-demand"));
+  EXPECT_THAT(s["basis"].get<std::string>(), HasSubstr("instance type not recorded"));
+  EXPECT_THAT(d["basis"].get<std::string>(),
+              HasSubstr("on-demand, recorded (AWS Batch queue q-amd-ondemand)"));
+  EXPECT_EQ(jobs[named]["purchase"], "spot");
+  // The same instance type (2 vCPUs, 512 MiB: c6g.large at $0.068/h, the cheapest that fits, as
+  // the submission's estimate chose it), two prices.
+  EXPECT_EQ(s["instance_type"], "c6g.large");
+  EXPECT_EQ(d["instance_type"], "c6g.large");
+  EXPECT_EQ(d["usd_per_hour"], "0.068000") << d.dump();
+  EXPECT_EQ(s["usd_per_hour"], "0.023800") << s.dump();  // 35% of it
+  EXPECT_EQ(s["region"], "us-east-1");
+
+  // --spot: what the on-demand job would have cost on spot, with the recorded option named.
+  std::map<std::string, Json> what_if = ReportJobs({"--spot"});
+  EXPECT_EQ(what_if[on_demand]["purchase"], "spot");
+  EXPECT_THAT(what_if[on_demand]["basis"].get<std::string>(),
+              HasSubstr("spot as asked (--spot), recorded on-demand"));
+  EXPECT_EQ(what_if[on_demand]["usd_per_hour"], "0.023800");
+
+  // The table says how Batch jobs are priced.
+  CliResult table = cli_.Run({"cost", "report", "--by", "job"}, Env());
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("AWS Batch jobs as their queue's compute environments buy"));
+}
+
+// Budget admission and the one-line estimate hold for Batch submissions as for local ones: a
+// refused job reaches neither the job store nor Batch.
+TEST_F(CostBatchCliTest, BatchSubmissionsGoThroughBudgetAdmission) {
+  ASSERT_EQ(cli_.Run({"cost", "budget", "set", "--project", "climate", "--monthly", "0.000001",
+                      "--alert", "100"},
+                     Env())
+                .exit_code,
+            0);
+  CliResult refused = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--purchase",
+                                "spot", "-p", "text=x", "--project", "climate"},
+                               Env());
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("project climate is over budget"));
+  EXPECT_THAT(refused.err, HasSubstr("this job is estimated at $"));
+  EXPECT_EQ(RunJson(cli_, {"job", "list"}, Env()).size(), 0u);
+  auto batch = aws::batch::BatchClient::Create(moto_.context());
+  ASSERT_TRUE(batch.ok());
+  aws::batch::ListJobsRequest list;
+  list.job_queue = "q-amd-spot";
+  list.job_status = "SUCCEEDED";
+  auto listed = batch->ListJobs(list);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_TRUE(listed->job_summary_list.empty());
+
+  CliResult admitted = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch", "--purchase",
+                                 "spot", "-p", "text=x", "--project", "climate", "--over-budget"},
+                                Env());
+  EXPECT_EQ(admitted.exit_code, 0) << admitted.err;
+  EXPECT_THAT(admitted.err, HasSubstr("Estimate: $"));
+  EXPECT_THAT(admitted.err, HasSubstr("budget alert: project climate reaches 100%"));
+  listed = batch->ListJobs(list);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->job_summary_list.size(), 1u);
+}
+
+}  // namespace
+}  // namespace awshpc::e2e
