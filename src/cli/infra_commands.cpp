@@ -260,8 +260,12 @@ Status RunStatus(CliContext& cli, const InfraOptions& options) {
       rows.push_back({stack.Id(), name, "NOT_DEPLOYED", "", ""});
       state.ForgetStack(stack);
     } else {
-      ASSIGN_OR_RETURN(const auto resources,
-                       session.client->DescribeStackResources({found->stack_id}));
+      // A stack in REVIEW_IN_PROGRESS (a change set created, never executed: an interrupted
+      // first deploy) has no resources yet, and moto refuses DescribeStackResources on it.
+      cloudformation::DescribeStackResourcesResult resources;
+      if (found->stack_status != "REVIEW_IN_PROGRESS") {
+        ASSIGN_OR_RETURN(resources, session.client->DescribeStackResources({found->stack_id}));
+      }
       entry["status"] = found->stack_status;
       entry["reason"] = found->stack_status_reason;
       entry["resources"] = resources.stack_resources.size();
