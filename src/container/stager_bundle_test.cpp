@@ -92,7 +92,7 @@ TEST(StagerBundle, AnotherArchitectureIsRefusedSayingWhatToPass) {
 }
 
 TEST(StagerBundle, BadFilesAndMissingLibrariesNameTheFile) {
-  const std::string dir = testing::TempDir() + "/stager-bundle-test";
+  const std::string dir = ::testing::TempDir() + "/stager-bundle-test";
   fs::create_directories(dir);
   const std::string text = dir + "/not-elf";
   std::ofstream(text) << "#!/bin/sh\necho hi\n";
