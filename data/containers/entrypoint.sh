@@ -3,9 +3,12 @@
 # the working directory, runs the command it is given ("$@": the argv, never re-parsed by a
 # shell), then copies the declared outputs to $AWS_HPC_OUTPUT_DIR when that is set.
 set -u
-# aws-hpc-stage ships in /opt/aws-hpc/bin (with its own libraries); after the image's own PATH so
-# the job's `aws-hpc-stage exec` command finds it and the image's programs keep precedence.
-PATH="${PATH:-/usr/bin:/bin}:/opt/aws-hpc/bin"
+# The application installed by the image's build stage (/opt/aws-hpc/app, its bin/ or the
+# directory itself, e.g. GEOS-Chem's RUNDIR install) comes first, so an app.yaml command names its
+# program (`gcclassic`) wherever the image put it. aws-hpc-stage ships in /opt/aws-hpc/bin (with
+# its own libraries); after the image's own PATH so the job's `aws-hpc-stage exec` command finds it
+# and the image's programs keep precedence.
+PATH="/opt/aws-hpc/app/bin:/opt/aws-hpc/app:${PATH:-/usr/bin:/bin}:/opt/aws-hpc/bin"
 export PATH
 work="${AWS_HPC_WORK_DIR:-/work}"
 mkdir -p "$work" && cd "$work" || exit 70

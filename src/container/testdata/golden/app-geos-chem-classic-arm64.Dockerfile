@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:fad0ed51e27d9b7fb51ec3c500fc6eb0337a8278de4986e678f01e77e70f27fc" \
+    io.aws-hpc.content-hash="sha256:c86e510c515c2c7059215906f39847bfb22a4e1f679849e7bb0d5cca8fb99dc0" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

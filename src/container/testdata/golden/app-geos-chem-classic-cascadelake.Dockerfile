@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:dc7a4da15c29e1abbdbf0ad3576c344a1ad59e10b90797704797aa78c7d72060" \
+    io.aws-hpc.content-hash="sha256:c468b214e2376a7d2d624e149c03dc6eab3c9dd4effb559fa5d3a613cc21f86c" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:c0aac0597be1588b7b09daeb1c1b99342d224fd83a5199ae1d60ef9390a811fb" \
+    io.aws-hpc.content-hash="sha256:58a1ed9b47420f9d9653a0fdf1ac657853bc8ba1e36473e129be369f0c794f24" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:35da66375660a63446a4d23b42677f66171cab18393ba891fc5c6ed2b9ecad7e" \
+    io.aws-hpc.content-hash="sha256:6b5aad89074fc373d8ebe20403f4e21e1be99ee8126c728145eabdafe23ba9cc" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

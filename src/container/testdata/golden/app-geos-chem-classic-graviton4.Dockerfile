@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:0d02d89294289bcc7f1bc2a497b2aac8829a78903a510c81ff2c5e7bfc8722f0" \
+    io.aws-hpc.content-hash="sha256:7652a7919a1c06f1bd2d97adb35ffedc267b1516a39e7a33c03943c5e3487afb" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:9a489865f64744677c5c0eb6888a2bb70205e6c1e6f06c62a63d7ecd199d0619" \
+    io.aws-hpc.content-hash="sha256:2c24073e202ec6ef4e8456aace830885c00258ecb8b7797fa392573783bb6f43" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

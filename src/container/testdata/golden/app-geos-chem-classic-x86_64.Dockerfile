@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:6a3d454d1ec506ddc42d046729ee60e4535a08927074b9820d2aebaea2bfaae0" \
+    io.aws-hpc.content-hash="sha256:be324d9705de5b55bb80a35e2255e5d006bb82be844abedd8a5aba8ddab66cef" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:246e28e67d81c7a9625379ffe06e3f4ee6c5b4ef2b7ed5bb27c4228c1cf57cde" \
+    io.aws-hpc.content-hash="sha256:7f40164934cbd56d5a4243a6a0268946b341795ec468992d958bc5163ad322f0" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

@@ -28,7 +28,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:5075ff5bfb9ccc5c1a17c91f082a17aad59d218c275c0804c09668d063ed8cc2" \
+    io.aws-hpc.content-hash="sha256:fa9295ba6bc192a23b6adda9832fa0a891a14bfbc1bf05c1b899403e445be8ae" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="classic" \
@@ -39,4 +39,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["./gcclassic"]
+CMD ["gcclassic"]

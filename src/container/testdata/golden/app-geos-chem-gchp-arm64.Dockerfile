@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:aa12720d2e5f2eb79ead0295133cc5a8b32f7b41ee32e6c9e5839b47304e3faf" \
+    io.aws-hpc.content-hash="sha256:910d53e9dd2ddae6b3caa19e96f464ad8ac32a9122ba1fddbec3dcd55dba82c5" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:abfd5c37d82b3df0159e5a2d9d85fa2a84f2b47d75b6eed03f36f7d0101592af" \
+    io.aws-hpc.content-hash="sha256:297ab244271309fcdfb2f76788f1223fcc8c1e08380913eb05aacb432504ac1f" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:ce359e32b7dfb7cde6213f583581a1f14aa70eea619b4076a10d3ae91b217beb" \
+    io.aws-hpc.content-hash="sha256:3e44c0b57ed3c79355ead926fa58ee825348223b539212a2412f470adf58c7b8" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:dc19d7d1089c562d957ca46c59b2d475d31e51962bc2c5048ed67f769c2dbc8c" \
+    io.aws-hpc.content-hash="sha256:0d22b651bc732d69f1f80f00f79ecf7a8b1e17d118f2322707470db7ccf84eea" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

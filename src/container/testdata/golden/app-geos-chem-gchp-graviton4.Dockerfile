@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:83ec9d71e339ed23ee5a30c272cc9c7f281fd4be3da9f595255a466f012c0748" \
+    io.aws-hpc.content-hash="sha256:efe70153bf80b804a27004e7ed97679b897dd5cbd989c0bd7ff0f0c500b71c3d" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

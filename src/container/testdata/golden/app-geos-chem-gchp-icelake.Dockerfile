@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:5fc50abc4e479236e03dab0c548a847636323d9addc7c03179276686213ace31" \
+    io.aws-hpc.content-hash="sha256:95bc6cecf96e41325aaf3d85add5b6a35850c06982bb1b80e6881f95dd018083" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

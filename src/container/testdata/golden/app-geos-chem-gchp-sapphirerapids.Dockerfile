@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:ece2539eb7c686710736c24e4e6cf4e785095dbbb232b1b4648899b3ecff772c" \
+    io.aws-hpc.content-hash="sha256:27fcd3423ca1fbd96e90b5c2f3a8760df59d06a8bd23ebe3b0aa1962033528dd" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

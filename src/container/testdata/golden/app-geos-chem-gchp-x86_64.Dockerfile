@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:c43d71ad927fca79b05792046a03d1bd1436829bcad487ce95b5df88ac78d773" \
+    io.aws-hpc.content-hash="sha256:a37f897d7470cd43880c3c5e663a8e0f987f6be3abb95f4d86d207820e17eaad" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

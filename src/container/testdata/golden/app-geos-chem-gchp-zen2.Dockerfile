@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:5ad91d7ce8e1e17c56a90854b43287ab0cd7a49277d0316ad0e90c94cbc4df80" \
+    io.aws-hpc.content-hash="sha256:539091b1bbb6bcde9f3c3320d4e6f46f0e00e493a747ea3dd2131ec91379d822" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

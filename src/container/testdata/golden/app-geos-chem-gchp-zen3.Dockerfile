@@ -53,7 +53,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:e12bdc6a56d2e654b4213ea53fccbad5d708edfdc62b4086fcda5d977fefc2fd" \
+    io.aws-hpc.content-hash="sha256:d8a326504c5d951f32639856e63c5f37928e6d36618f4c103f85180ab96debd2" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="gchp" \
@@ -64,4 +64,4 @@ LABEL io.aws-hpc.app="geos-chem" \
     org.opencontainers.image.title="aws-hpc/geos-chem" \
     org.opencontainers.image.version="14.4.3"
 ENTRYPOINT ["/opt/aws-hpc/entrypoint"]
-CMD ["mpirun", "-np", "48", "./gchp"]
+CMD ["mpirun", "-np", "48", "gchp"]

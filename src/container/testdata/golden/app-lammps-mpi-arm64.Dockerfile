@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:8826e7170a2dba35b6f598a6fb635a027d6a74b76bd45180443dbb1828ce8017" \
+    io.aws-hpc.content-hash="sha256:ef6890d358cf907f00ddfcbe7f8e22169fd0657b6c8f0d694383aa6180a9aa96" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="mpi" \

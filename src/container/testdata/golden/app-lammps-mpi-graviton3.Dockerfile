@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:d95fe784e8cd9091ca0f8985d7af430790ab0bb4a8cb472dcf772af3b62ac312" \
+    io.aws-hpc.content-hash="sha256:671ce9d89d1b5fcc0aea23f1412036d409fe96a8e521c4bc87b5db9fa0cce1d0" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="mpi" \

@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:e08a7326de60e4884445f93733de0150e576669b7ffae71c7ce489927ca6915f" \
+    io.aws-hpc.content-hash="sha256:e9f0d95cd2aa0dae70ed92446f95a62befcf5e75d65260bd49dd632ddbfd3a87" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="mpi" \

@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:ff8ad234dfae600897fa07162b691b2aad3469091a8139164707109bfba22cce" \
+    io.aws-hpc.content-hash="sha256:69a68ef3eb0d88fd5f46c2e952246bab5c502b5ee3752bafe133f4302aad2e17" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="mpi" \

@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:db84b3bfa69e20330a53ac1616a04df854d7f874644ca97e4a1d872da67e50be" \
+    io.aws-hpc.content-hash="sha256:8202d572b41f74b4c6fc5fe9a3dcf2e80b0dc0fee1a652414cd350b88ba2355a" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="mpi" \

@@ -20,7 +20,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:be6e76055703a34f79887699418141c447e7e0f7cefdbfe7e4982a2f94ef8bc2" \
+    io.aws-hpc.content-hash="sha256:d0c880bb93be7d6a940abc30707e6f3aa185258549e8ae51ceb500c0aa752b44" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="serial" \

@@ -20,7 +20,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:47618fb5508302c010b32d729feadfb662864f77680c9938008af5ea7e3b9905" \
+    io.aws-hpc.content-hash="sha256:4017bc611bb185bc8dfa3db8a72f5e82356386ee129d2ade088c6e77c569d386" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="serial" \

@@ -20,7 +20,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:081ec3bd849006711ca03a3c42452d50674c126a7e196ebce62c0f74f2220b77" \
+    io.aws-hpc.content-hash="sha256:3a8468c9d46dc9b83f07dd183f3a196c68f4f16b2ddf5e2ad796ace6640628ad" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="serial" \

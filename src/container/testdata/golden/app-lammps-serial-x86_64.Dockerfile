@@ -20,7 +20,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:04ae5dabb52d0cf93b2cc278d5c48c07d3f30f7657bd4347186d510773dc2572" \
+    io.aws-hpc.content-hash="sha256:f8a097377f1119ccd544c755fb31932419580bbf82b8f543e47fba011e36708b" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="serial" \

@@ -20,7 +20,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:f200d1adc3acf501ef0080d96c5405789ce8272b159af6e0798c6a3736894bca" \
+    io.aws-hpc.content-hash="sha256:f5f2cb7ee81dc2fdb4d2ea747d6493a20e854a0736afb062b259af647cff7813" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="serial" \
