@@ -4,6 +4,7 @@
 // hide the model name or flags the model should have, so when flags are missing the most
 // specific target whose required flags are all present wins, with a note saying why.
 #include "awshpc/arch/detect.hpp"
+#include "awshpc/core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -39,12 +40,6 @@ std::vector<std::string> Missing(const Microarchitecture& target,
     if (!flags.count(feature)) missing.push_back(feature);
   }
   return missing;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 // The most specific target of `isa` whose required flags are all present; cpu targets only of
@@ -111,7 +106,7 @@ Result<Detection> DetectX86(const Catalog& catalog, const CpuInfo& info) {
     d.notes.push_back(fmt::format(
         "{} names {}, but the flags lack {} (a hypervisor may hide them); code for {} could "
         "fault here, so {} was chosen by the flags present",
-        d.cpu_id, by_model->name, Join(d.missing_features), by_model->name, d.target->name));
+        d.cpu_id, by_model->name, Join(d.missing_features, ", "), by_model->name, d.target->name));
   } else if (d.vendor.empty()) {
     d.notes.push_back("no vendor_id: chosen by the flags alone");
   } else {
@@ -167,7 +162,7 @@ Result<Detection> DetectArm(const Catalog& catalog, const CpuInfo& info, const S
   if (by_part) {
     d.notes.push_back(
         fmt::format("{} names {}, but the Features lack {}; {} was chosen by the features present",
-                    d.cpu_id, by_part->name, Join(d.missing_features), d.target->name));
+                    d.cpu_id, by_part->name, Join(d.missing_features, ", "), d.target->name));
   } else if (d.cpu_id.empty()) {
     d.notes.push_back("no CPU implementer/part: chosen by the features alone");
   } else {

@@ -10,13 +10,6 @@
 namespace awshpc::aws {
 namespace {
 
-bool IsTrue(const std::optional<std::string>& value) {
-  if (!value) return false;
-  std::string lower = *value;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "true";
-}
-
 // A configured endpoint must be an absolute http(s) URL; catching typos here gives a clear
 // message instead of a confusing connection error later.
 Result<Endpoint> Configured(std::string url, std::string_view region, std::string source) {
@@ -83,8 +76,8 @@ Result<Endpoint> ResolveEndpoint(const ServiceInfo& service, std::string_view re
     return InvalidArgumentError(fmt::format("'{}' is not a valid region name", region));
   }
   const bool ignore_configured =
-      IsTrue(env.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
-      (profile != nullptr && IsTrue(profile->Get("ignore_configured_endpoint_urls")));
+      IsTrueSetting(env.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+      (profile != nullptr && IsTrueSetting(profile->Get("ignore_configured_endpoint_urls")));
   if (!ignore_configured) {
     const std::string variable = EndpointEnvironmentVariable(service.service_id);
     if (auto url = env.Get(variable)) return Configured(*url, region, variable);
@@ -127,10 +120,11 @@ Result<Endpoint> ResolveEndpoint(const ServiceInfo& service, std::string_view re
     return Endpoint{fmt::format("https://{}.{}", service.endpoint_prefix, partition.dns_suffix),
                     "us-east-1", "default"};
   }
-  const bool fips = IsTrue(env.Get("AWS_USE_FIPS_ENDPOINT")) ||
-                    (profile != nullptr && IsTrue(profile->Get("use_fips_endpoint")));
-  const bool dual_stack = IsTrue(env.Get("AWS_USE_DUALSTACK_ENDPOINT")) ||
-                          (profile != nullptr && IsTrue(profile->Get("use_dualstack_endpoint")));
+  const bool fips = IsTrueSetting(env.Get("AWS_USE_FIPS_ENDPOINT")) ||
+                    (profile != nullptr && IsTrueSetting(profile->Get("use_fips_endpoint")));
+  const bool dual_stack =
+      IsTrueSetting(env.Get("AWS_USE_DUALSTACK_ENDPOINT")) ||
+      (profile != nullptr && IsTrueSetting(profile->Get("use_dualstack_endpoint")));
   if (dual_stack && partition.dual_stack_suffix.empty()) {
     return InvalidArgumentError(
         fmt::format("partition {} has no dual-stack endpoints", partition.id));

@@ -3,12 +3,24 @@
 
 #include <gtest/gtest.h>
 
+#include "awshpc/aws/environment.hpp"
+
 namespace awshpc::aws {
 namespace {
 
 const ServiceInfo kBatch{"Batch", "batch", "batch"};
 const ServiceInfo kLogs{"CloudWatch Logs", "logs", "logs"};
 const ServiceInfo kIam{"IAM", "iam", "iam", /*global=*/true};
+
+TEST(EnvironmentTest, BooleanSettingsAreTrueInAnyCaseAndNothingElse) {
+  EXPECT_TRUE(IsTrueSetting(std::string("true")));
+  EXPECT_TRUE(IsTrueSetting(std::string("TRUE")));
+  EXPECT_TRUE(IsTrueSetting(std::string("tRuE")));
+  EXPECT_FALSE(IsTrueSetting(std::string("1")));
+  EXPECT_FALSE(IsTrueSetting(std::string("yes")));
+  EXPECT_FALSE(IsTrueSetting(std::string("true ")));
+  EXPECT_FALSE(IsTrueSetting(std::nullopt));
+}
 
 TEST(RegionTest, Precedence) {
   Profile profile{"dev", {{"region", "eu-west-1"}}};

@@ -1,6 +1,7 @@
 // File: environment.cpp
 #include "awshpc/aws/environment.hpp"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace awshpc::aws {
@@ -26,6 +27,13 @@ std::optional<std::string> MapEnvironment::Get(std::string_view name) const {
   const auto it = vars_.find(name);
   if (it == vars_.end() || it->second.empty()) return std::nullopt;
   return it->second;
+}
+
+bool IsTrueSetting(const std::optional<std::string>& value) {
+  if (!value || value->size() != 4) return false;
+  std::string lower = *value;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "true";
 }
 
 }  // namespace awshpc::aws

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 
+#include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
 
 namespace awshpc::batch::why {
@@ -25,15 +26,6 @@ bool IsSpot(const ComputeEnvFact& ce) { return ce.type == "SPOT" || ce.type == "
 
 bool IsFargate(const ComputeEnvFact& ce) {
   return ce.type == "FARGATE" || ce.type == "FARGATE_SPOT";
-}
-
-std::string Join(const std::vector<std::string>& words, std::string_view separator) {
-  std::string out;
-  for (const std::string& word : words) {
-    if (!out.empty()) out += separator;
-    out += word;
-  }
-  return out;
 }
 
 bool ArchMatches(const InstanceTypeFact& type, std::string_view instance_arch) {

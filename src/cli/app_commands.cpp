@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
 #include "awshpc/spec/loader.hpp"
 #include "awshpc/spec/render.hpp"
@@ -15,12 +16,6 @@ namespace awshpc::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string JoinComma(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 std::string CommandText(const std::vector<spec::CommandElement>& command) {
   std::string out;
@@ -134,7 +129,7 @@ std::string AppInfoText(const spec::AppSpec& app) {
   }
   text += RenderTable({"  NAME", "PARALLELISM", "RESOURCES", "COMMAND"}, variants);
   if (!app.architectures.empty()) {
-    text += "\nArchitectures: " + JoinComma(app.architectures) + "\n";
+    text += "\nArchitectures: " + Join(app.architectures, ", ") + "\n";
   }
   if (!app.inputs.empty()) {
     text += "Inputs:";
@@ -175,7 +170,7 @@ Status ListApps(CliContext& context) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const spec::AppSpec* app : catalog.Apps()) {
-    rows.push_back({app->name, app->version, JoinComma(app->VariantNames()), app->description});
+    rows.push_back({app->name, app->version, Join(app->VariantNames(), ", "), app->description});
   }
   std::cout << RenderTable({"NAME", "VERSION", "VARIANTS", "DESCRIPTION"}, rows);
   return Status::Ok();

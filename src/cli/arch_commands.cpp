@@ -9,6 +9,7 @@
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/arch/detect.hpp"
 #include "awshpc/core/paths.hpp"
+#include "awshpc/core/text.hpp"
 #include "commands.hpp"
 
 namespace awshpc::cli {
@@ -31,12 +32,6 @@ void AddCompilerOptions(CLI::App* command, CompilerOption& option) {
       ->add_option("--compiler-version", option.version,
                    "The compiler's version, e.g. 12.2 (required with --compiler)")
       ->needs(command->get_option("--compiler"));
-}
-
-std::string JoinComma(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 std::string Hex(int value) { return fmt::format("{:#x}", value); }
@@ -143,18 +138,18 @@ std::string InfoText(const arch::Catalog& catalog, const arch::Microarchitecture
       fmt::format("{} ({} {}, {})\n", t.name, t.vendor, t.isa, arch::TargetKindName(t.kind));
   text += t.description + "\n\n";
   std::vector<std::vector<std::string>> facts;
-  if (!t.aliases.empty()) facts.push_back({"Aliases:", JoinComma(t.aliases)});
+  if (!t.aliases.empty()) facts.push_back({"Aliases:", Join(t.aliases, ", ")});
   if (!t.level.empty()) facts.push_back({"Generic level:", t.level});
   std::vector<std::string> chain;
   for (const auto* a : catalog.Ancestry(t)) {
     if (a != &t) chain.push_back(a->name);
   }
-  if (!chain.empty()) facts.push_back({"Falls back to:", JoinComma(chain)});
-  if (!t.features.empty()) facts.push_back({"Features:", JoinComma(t.features)});
+  if (!chain.empty()) facts.push_back({"Falls back to:", Join(chain, ", ")});
+  if (!t.features.empty()) facts.push_back({"Features:", Join(t.features, ", ")});
   if (!t.instance_families.empty()) {
-    facts.push_back({"Instance families:", JoinComma(t.instance_families)});
+    facts.push_back({"Instance families:", Join(t.instance_families, ", ")});
   }
-  if (!t.instance_types.empty()) facts.push_back({"Instance types:", JoinComma(t.instance_types)});
+  if (!t.instance_types.empty()) facts.push_back({"Instance types:", Join(t.instance_types, ", ")});
   if (!t.detect_vendor_id.empty()) {
     std::vector<std::string> sigs;
     for (const arch::CpuidMatch& sig : t.cpuid) {
@@ -162,18 +157,18 @@ std::string InfoText(const arch::Catalog& catalog, const arch::Microarchitecture
       for (const auto& [low, high] : sig.models) {
         models.push_back(low == high ? Hex(low) : Hex(low) + "-" + Hex(high));
       }
-      std::string s = fmt::format("family {} model {}", sig.family, JoinComma(models));
+      std::string s = fmt::format("family {} model {}", sig.family, Join(models, ", "));
       if (sig.stepping_min != 0 || sig.stepping_max != 255) {
         s += fmt::format(" stepping {}-{}", sig.stepping_min, sig.stepping_max);
       }
       sigs.push_back(s);
     }
-    facts.push_back({"Detected by:", t.detect_vendor_id + " " + JoinComma(sigs)});
+    facts.push_back({"Detected by:", t.detect_vendor_id + " " + Join(sigs, ", ")});
   } else if (t.arm_implementer >= 0) {
     std::vector<std::string> parts;
     for (int part : t.arm_parts) parts.push_back(fmt::format("{:#05x}", part));
     facts.push_back({"Detected by:", fmt::format("CPU implementer {:#04x}, CPU part {}",
-                                                 t.arm_implementer, JoinComma(parts))});
+                                                 t.arm_implementer, Join(parts, ", "))});
   }
   text += RenderTable({"", ""}, facts).substr(1);  // drop the empty header line
   text += "\n" + FlagTablesText(t) + "\nSources\n";
@@ -215,7 +210,7 @@ Status List(CliContext& context) {
   for (const auto& t : catalog->Targets()) {
     std::vector<std::string> families = t.instance_families;
     rows.push_back({t.name, t.vendor, t.isa, t.level.empty() ? "-" : t.level,
-                    families.empty() ? "-" : JoinComma(families)});
+                    families.empty() ? "-" : Join(families, ", ")});
   }
   std::cout << RenderTable({"NAME", "VENDOR", "ISA", "LEVEL", "INSTANCE FAMILIES"}, rows);
   return Status::Ok();

@@ -36,6 +36,15 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   return best_distance <= limit ? best : std::string();
 }
 
+std::string Join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
 std::string JoinOr(const std::vector<std::string>& words) {
   std::string out;
   for (std::size_t i = 0; i < words.size(); ++i) {

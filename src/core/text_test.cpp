@@ -18,6 +18,13 @@ TEST(TextTest, ClosestMatchSuggestsOnlyPlausibleTypos) {
   EXPECT_EQ(ClosestMatch("zebra", keys), "");
 }
 
+TEST(TextTest, JoinPutsTheSeparatorBetweenEachPair) {
+  EXPECT_EQ(Join({"zen4", "icelake", "graviton3"}, ", "), "zen4, icelake, graviton3");
+  EXPECT_EQ(Join({"a"}, "; "), "a");
+  EXPECT_EQ(Join({}, ", "), "");
+  EXPECT_EQ(Join({"", "b"}, "/"), "/b");
+}
+
 TEST(TextTest, JoinOr) {
   EXPECT_EQ(JoinOr({"serial", "openmp", "mpi", "gpu"}), "serial, openmp, mpi or gpu");
   EXPECT_EQ(JoinOr({"a"}), "a");

@@ -21,6 +21,10 @@ class Environment {
   static const Environment& System();
 };
 
+// A boolean setting (AWS_EC2_METADATA_DISABLED, AWS_USE_FIPS_ENDPOINT, ...): true only when the
+// value is "true" in any letter case, as botocore reads them; unset or anything else is false.
+bool IsTrueSetting(const std::optional<std::string>& value);
+
 // A fixed set of variables, for tests.
 class MapEnvironment final : public Environment {
  public:

@@ -14,6 +14,9 @@ std::size_t EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `word` if it is close enough to be a likely typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// The items with `separator` between each pair: Join({"a", "b"}, ", ") is "a, b".
+std::string Join(const std::vector<std::string>& items, std::string_view separator);
+
 // "a, b or c" for error messages.
 std::string JoinOr(const std::vector<std::string>& words);
 

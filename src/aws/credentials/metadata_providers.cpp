@@ -25,10 +25,6 @@ std::unique_ptr<HttpClient> MetadataHttpClient() {
   return std::make_unique<CurlHttpClient>(options);  // no proxy: link-local addresses
 }
 
-bool IsTrue(const std::optional<std::string>& value) {
-  return value && (*value == "true" || *value == "TRUE" || *value == "True");
-}
-
 bool AllowedContainerHost(const Url& url) {
   if (url.scheme == "https") return true;
   const std::string& host = url.host;
@@ -98,7 +94,7 @@ Ec2MetadataClient::Ec2MetadataClient(const Environment& env, HttpClient* http, c
     : owned_http_(http == nullptr ? MetadataHttpClient() : nullptr),
       http_(http == nullptr ? owned_http_.get() : http),
       clock_(clock) {
-  disabled_ = IsTrue(env.Get("AWS_EC2_METADATA_DISABLED"));
+  disabled_ = IsTrueSetting(env.Get("AWS_EC2_METADATA_DISABLED"));
   if (auto endpoint = env.Get("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
     endpoint_ = *endpoint;
   } else if (env.Get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("") == "IPv6") {
