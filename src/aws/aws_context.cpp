@@ -36,6 +36,10 @@ Result<std::unique_ptr<AwsContext>> AwsContext::Create(const AwsContextOptions& 
 
 Result<RegionResolution> AwsContext::Region() {
   if (!options_.cli_region.empty()) return RegionResolution{options_.cli_region, "--region"};
+  if (!options_.platform_region.empty() && !options_.env->Get("AWS_REGION") &&
+      !options_.env->Get("AWS_DEFAULT_REGION")) {
+    return RegionResolution{options_.platform_region, "the platform's state file"};
+  }
   if (!region_) {
     region_ = ResolveRegion(*options_.env, profile_,
                             [this]() -> Result<std::string> { return ImdsRegion(*imds_); });

@@ -80,6 +80,19 @@ TEST(AwsContextConfigTest, MissingRegionFailsOnlyWhenAClientIsMade) {
   auto context = AwsContext::Create(options);
   ASSERT_TRUE(context.ok()) << context.status().ToString();
   EXPECT_EQ((*context)->MakeClient(kSts, Protocol::kQuery).status().code(), StatusCode::kNotFound);
+  // The platform's region beats the profile's (none here) but not the environment's.
+  options.platform_region = "eu-central-1";
+  context = AwsContext::Create(options);
+  ASSERT_TRUE(context.ok());
+  EXPECT_EQ((*context)->Region()->region, "eu-central-1");
+  MapEnvironment with_region({{"AWS_CONFIG_FILE", dir.path() + "/config"},
+                              {"AWS_SHARED_CREDENTIALS_FILE", dir.path() + "/credentials"},
+                              {"AWS_EC2_METADATA_DISABLED", "true"},
+                              {"AWS_REGION", "us-west-2"}});
+  options.env = &with_region;
+  EXPECT_EQ((*AwsContext::Create(options))->Region()->region, "us-west-2");
+  options.env = &env;
+  options.platform_region.clear();
   options.cli_region = "ap-southeast-2";
   context = AwsContext::Create(options);
   auto client = (*context)->MakeClient(kSts, Protocol::kQuery);

@@ -40,7 +40,9 @@ std::string CliContext::PlatformSetting(const std::string& key) {
 Result<aws::AwsContext*> CliContext::Aws() {
   if (!batch_) batch_ = std::make_unique<BatchSession>();
   if (!batch_->aws) {
-    ASSIGN_OR_RETURN(batch_->aws, aws::AwsContext::Create());
+    aws::AwsContextOptions options;
+    options.platform_region = PlatformSetting("region");
+    ASSIGN_OR_RETURN(batch_->aws, aws::AwsContext::Create(options));
   }
   return batch_->aws.get();
 }

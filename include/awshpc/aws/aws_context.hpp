@@ -24,6 +24,10 @@ struct AwsContextOptions {
   const Environment* env = &Environment::System();
   std::string cli_profile;  // --profile
   std::string cli_region;   // --region
+  // The deployed platform's region (`infra deploy` saves it beside aws-hpc.yaml): its queues,
+  // bucket and logs live there, so it beats the profile's default region; AWS_REGION and
+  // AWS_DEFAULT_REGION still override it.
+  std::string platform_region;
   const Clock* clock = &SystemClock::Instance();
 };
 
@@ -35,7 +39,8 @@ class AwsContext {
   static Result<std::unique_ptr<AwsContext>> Create(const AwsContextOptions& options = {});
   ~AwsContext();
 
-  // --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then IMDS (asked once).
+  // --region, AWS_REGION, AWS_DEFAULT_REGION, the platform's region, the profile's region, then
+  // IMDS (asked once).
   Result<RegionResolution> Region();
 
   // A client for `service` in the context's region, endpoint resolved as in endpoints.hpp. With
