@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -53,6 +54,33 @@ Status WriteAuthFile(const std::string& path, const std::string& host, const std
   close(fd);
   if (n != static_cast<ssize_t>(body.size())) return ErrnoError("write " + path, saved);
   return Status::Ok();
+}
+
+// Where the layers go and the auth file for them: ECR's registry endpoint with a token from
+// GetAuthorizationToken, or the registry standing in for it (no auth file).
+struct EcrLogin {
+  RegistryRef target;
+  std::string authfile;
+};
+
+Result<EcrLogin> LogInToEcr(aws::ecr::EcrClient& ecr, const EcrPushOptions& options) {
+  ASSIGN_OR_RETURN_CTX(aws::ecr::GetAuthorizationTokenResult auth, ecr.GetAuthorizationToken(),
+                       "ECR GetAuthorizationToken");
+  if (auth.authorization_data.empty()) {
+    return InternalError("ECR GetAuthorizationToken returned no authorization data");
+  }
+  const aws::ecr::AuthorizationData& token = auth.authorization_data.front();
+  EcrLogin login;
+  if (!options.registry_override.empty()) {
+    ASSIGN_OR_RETURN(login.target, ParseRegistry(options.registry_override));
+    return login;
+  }
+  ASSIGN_OR_RETURN_CTX(login.target, ParseRegistry(token.proxy_endpoint), "ECR proxy endpoint");
+  login.authfile = (fs::path(options.work_dir.empty() ? "/tmp" : options.work_dir) /
+                    fmt::format("ecr-auth-{}.json", getpid()))
+                       .string();
+  RETURN_IF_ERROR(WriteAuthFile(login.authfile, login.target.host, token.authorization_token));
+  return login;
 }
 
 }  // namespace
@@ -184,25 +212,9 @@ Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& dri
     result.lifecycle_policy_set = true;
   }
 
-  // The login: a token for the registry endpoint.
-  ASSIGN_OR_RETURN_CTX(aws::ecr::GetAuthorizationTokenResult auth, ecr.GetAuthorizationToken(),
-                       "ECR GetAuthorizationToken");
-  if (auth.authorization_data.empty()) {
-    return InternalError("ECR GetAuthorizationToken returned no authorization data");
-  }
-  const aws::ecr::AuthorizationData& login = auth.authorization_data.front();
-
-  RegistryRef target;
-  std::string authfile;
-  if (!options.registry_override.empty()) {
-    ASSIGN_OR_RETURN(target, ParseRegistry(options.registry_override));
-  } else {
-    ASSIGN_OR_RETURN_CTX(target, ParseRegistry(login.proxy_endpoint), "ECR proxy endpoint");
-    authfile = (fs::path(options.work_dir.empty() ? "/tmp" : options.work_dir) /
-                fmt::format("ecr-auth-{}.json", getpid()))
-                   .string();
-    RETURN_IF_ERROR(WriteAuthFile(authfile, target.host, login.authorization_token));
-  }
+  ASSIGN_OR_RETURN(EcrLogin login, LogInToEcr(ecr, options));
+  const RegistryRef& target = login.target;
+  const std::string& authfile = login.authfile;
   result.pushed_to = target.host;
   const std::string destination =
       fmt::format("{}:{}", target.Repository(options.repository), options.tag);
@@ -253,6 +265,108 @@ Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& dri
     return InternalError(fmt::format("ECR lists {}:{} as {}, the push reported {}",
                                      options.repository, options.tag, detail.image_digest,
                                      result.digest));
+  }
+  return result;
+}
+
+std::string OciImageIndex(const std::vector<std::pair<Manifest, std::string>>& manifests) {
+  nlohmann::ordered_json index = {{"schemaVersion", 2},
+                                  {"mediaType", kOciIndexMediaType},
+                                  {"manifests", nlohmann::ordered_json::array()}};
+  for (const auto& [manifest, platform] : manifests) {
+    // "os/arch[/variant]": arm64's variant is v8 by convention, left out as buildah does.
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= platform.size();) {
+      const std::size_t slash = std::min(platform.find('/', start), platform.size());
+      parts.push_back(platform.substr(start, slash - start));
+      start = slash + 1;
+    }
+    nlohmann::ordered_json entry = {{"mediaType", manifest.media_type},
+                                    {"digest", manifest.digest},
+                                    {"size", manifest.body.size()}};
+    nlohmann::ordered_json where = {{"architecture", parts.size() > 1 ? parts[1] : ""},
+                                    {"os", parts.empty() ? "" : parts[0]}};
+    if (parts.size() > 2) where["variant"] = parts[2];
+    entry["platform"] = where;
+    index["manifests"].push_back(entry);
+  }
+  return index.dump();
+}
+
+Result<EcrIndexResult> PushIndexToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& driver,
+                                      aws::HttpClient& http, const std::vector<IndexImage>& images,
+                                      const EcrPushOptions& options) {
+  if (images.size() < 2) {
+    return InvalidArgumentError(
+        fmt::format("a manifest list of {} needs two images or more, got {}", options.repository,
+                    images.size()));
+  }
+  EcrIndexResult result;
+  aws::ecr::DescribeRepositoriesRequest describe;
+  describe.repository_names = {options.repository};
+  ASSIGN_OR_RETURN_CTX(aws::ecr::DescribeRepositoriesResult described,
+                       ecr.DescribeRepositories(describe),
+                       "ECR DescribeRepositories " + options.repository);
+  if (!described.repositories.empty()) {
+    result.repository_uri = described.repositories.front().repository_uri;
+  }
+  ASSIGN_OR_RETURN(EcrLogin login, LogInToEcr(ecr, options));
+  result.manifests = images.size();
+  if (options.registry_override.empty()) {
+    // ECR's own registry API: the build tool pushes the list (its images are there already).
+    std::vector<std::string> refs;
+    for (const IndexImage& image : images) refs.push_back(image.local_ref);
+    const std::string destination =
+        fmt::format("{}:{}", login.target.Repository(options.repository), options.tag);
+    auto digest = driver.PushManifestList("aws-hpc-list/" + options.repository + ":" + options.tag,
+                                          refs, destination, !login.target.loopback, login.authfile,
+                                          options.log_path);
+    std::error_code ec;
+    fs::remove(login.authfile, ec);
+    if (!digest.ok())
+      return digest.status().WithContext("pushing the manifest list " + destination);
+    result.digest = *digest;
+    result.media_type = std::string(kOciIndexMediaType);
+  } else {
+    // No registry API at ECR's endpoint (moto): the index of the manifests the stand-in registry
+    // serves for each per-architecture tag, registered with PutImage.
+    std::vector<std::pair<Manifest, std::string>> manifests;
+    for (const IndexImage& image : images) {
+      ASSIGN_OR_RETURN_CTX(Manifest manifest,
+                           FetchManifest(http, login.target, options.repository, image.tag),
+                           "the manifest list's " + image.platform + " image");
+      manifests.emplace_back(std::move(manifest), image.platform);
+    }
+    const std::string body = OciImageIndex(manifests);
+    result.digest = "sha256:" + aws::Sha256Hex(body);
+    result.media_type = std::string(kOciIndexMediaType);
+    aws::ecr::PutImageRequest put_request;
+    put_request.repository_name = options.repository;
+    put_request.image_manifest = body;
+    put_request.image_manifest_media_type = result.media_type;
+    put_request.image_tag = options.tag;
+    auto put = ecr.PutImage(put_request);
+    if (!put.ok() && put.status().code() != StatusCode::kAlreadyExists) {
+      return put.status().WithContext("ECR PutImage (image index) " + options.repository);
+    }
+    result.registered_with_put_image = true;
+  }
+
+  // Check: ECR lists the common tag; its own registry must list the index's digest.
+  aws::ecr::DescribeImagesRequest describe_images;
+  describe_images.repository_name = options.repository;
+  describe_images.image_ids.push_back({"", options.tag});
+  ASSIGN_OR_RETURN_CTX(aws::ecr::DescribeImagesResult listed, ecr.DescribeImages(describe_images),
+                       "ECR DescribeImages " + options.repository);
+  if (listed.image_details.empty()) {
+    return InternalError(fmt::format("ECR does not list the manifest list {}:{} after the push",
+                                     options.repository, options.tag));
+  }
+  if (!result.registered_with_put_image &&
+      listed.image_details.front().image_digest != result.digest) {
+    return InternalError(fmt::format("ECR lists {}:{} as {}, the manifest list pushed was {}",
+                                     options.repository, options.tag,
+                                     listed.image_details.front().image_digest, result.digest));
   }
   return result;
 }

@@ -4,10 +4,13 @@
 // GetAuthorizationToken, push, DescribeImages to check).
 // Where the registry API is served elsewhere than ECR's own endpoint (moto_server has none),
 // the layers go to that registry and the manifest is registered with ECR PutImage.
+// Both x86_64 and arm64 built: a multi-arch manifest list (OCI image index) under a common tag.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "awshpc/aws/http_client.hpp"
 #include "awshpc/aws/services/ecr.hpp"
@@ -74,5 +77,34 @@ struct EcrPushResult {
 Result<EcrPushResult> PushToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& driver,
                                 aws::HttpClient& http, const std::string& local_ref,
                                 const EcrPushOptions& options);
+
+// Multi-arch on ECR: one image of the list, already pushed with PushToEcr under `tag`.
+struct IndexImage {
+  std::string local_ref;  // the local image (for the build tool's manifest list)
+  std::string tag;        // its per-architecture tag in the repository
+  std::string platform;   // "linux/amd64", "linux/arm64"
+};
+
+inline constexpr std::string_view kOciIndexMediaType = "application/vnd.oci.image.index.v1+json";
+
+// An OCI image index naming each manifest with its platform ("os/arch[/variant]").
+std::string OciImageIndex(const std::vector<std::pair<Manifest, std::string>>& manifests);
+
+struct EcrIndexResult {
+  std::string repository_uri;
+  std::string digest;  // of the index bytes
+  std::string media_type;
+  std::size_t manifests = 0;
+  bool registered_with_put_image = false;
+};
+
+// Publishes a manifest list of `images` (each pushed before with PushToEcr) as
+// options.repository:options.tag. Against ECR's registry endpoint the build tool pushes it
+// (manifest create/add/push); with options.registry_override (moto, which has no registry
+// API) the index is made from the per-architecture manifests that registry serves and
+// registered with PutImage as an OCI image index. Checked with DescribeImages.
+Result<EcrIndexResult> PushIndexToEcr(aws::ecr::EcrClient& ecr, const BuildDriver& driver,
+                                      aws::HttpClient& http, const std::vector<IndexImage>& images,
+                                      const EcrPushOptions& options);
 
 }  // namespace awshpc::container
