@@ -61,7 +61,8 @@ void AddBuildOptions(CLI::App* command, BuildOptions& options) {
       "After building, push to REGISTRY (host[:port][/prefix]; plain HTTP only "
       "for loopback) or to `ecr` (repository aws-hpc/<platform>/<app>, the platform "
       "named by $AWS_HPC_CONFIG or ./aws-hpc.yaml; created with scan-on-push; "
-      "AWS_HPC_ECR_REGISTRY names a registry standing in for ECR's endpoint)");
+      "AWS_HPC_ECR_REGISTRY names a registry standing in for ECR's endpoint); an "
+      "app build of x86_64 and arm64 also pushes a manifest list of both as <version>-<variant>");
   command->add_option("--region", options.region, "AWS region for --push ecr");
   command->add_option("--profile", options.profile, "AWS profile for --push ecr");
   command->add_option("--source", options.source,
@@ -216,6 +217,26 @@ class Pusher {
         ctr::PushResult result,
         ctr::PushToRegistry(driver, context_->http(), local_ref, registry_, repository, tag, log));
     return result.destination + "@" + result.digest;
+  }
+
+  // ECR: the manifest list (OCI image index) of `images`, pushed before under their own tags,
+  // as repository:tag. "uri:tag@digest".
+  Result<std::string> PushIndex(const ctr::BuildDriver& driver,
+                                const std::vector<ctr::IndexImage>& images,
+                                const std::string& repository, const std::string& tag,
+                                const std::string& work_dir, const std::string& log) {
+    ctr::EcrPushOptions options;
+    options.repository = repository;
+    options.tag = tag;
+    options.registry_override = ecr_registry_;
+    options.work_dir = work_dir;
+    options.log_path = log;
+    ASSIGN_OR_RETURN(ctr::EcrIndexResult result,
+                     ctr::PushIndexToEcr(*ecr_, driver, context_->http(), images, options));
+    std::cerr << fmt::format("Manifest list {}:{}@{} ({} images, {}{})\n", result.repository_uri,
+                             tag, result.digest, result.manifests, result.media_type,
+                             result.registered_with_put_image ? ", via PutImage" : "");
+    return fmt::format("{}:{}@{}", result.repository_uri, tag, result.digest);
   }
 
   // The registry of a plain --push (nullptr for ECR).
@@ -510,6 +531,7 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
   ordered_json plans = ordered_json::array();
   Status first_error;
   StagerBundles stagers(options.stager);
+  std::vector<ctr::IndexImage> ecr_pushed;  // for the multi-arch manifest list on ECR
   for (const std::string& arch : archs) {
     ASSIGN_OR_RETURN_CTX(const ctr::BaseImage* base, bases->ForArchitecture(arch, host_isa),
                          "--arch " + arch);
@@ -620,6 +642,7 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
             pusher->Push(*driver, row.image,
                          ecr_repository.empty() ? plan.repository : ecr_repository, plan.tag,
                          builds, row.log.empty() ? builds + "/" + LogName("push") : row.log));
+        if (!ecr_repository.empty()) ecr_pushed.push_back({row.image, plan.tag, plan.platform});
       }
       return Status::Ok();
     };
@@ -657,6 +680,16 @@ Status AppBuild(CliContext& context, const AppBuildOptions& options) {
     } else if (first_error.ok()) {
       first_error = digest.status();
     }
+  }
+  // x86_64 and arm64 pushed to ECR: the OCI image index of both under the common tag.
+  std::set<std::string> ecr_platforms;
+  for (const auto& image : ecr_pushed) ecr_platforms.insert(image.platform);
+  if (pusher && ecr_platforms.size() > 1 && ecr_platforms.size() == ecr_pushed.size()) {
+    const std::string tag = ctr::SanitizeTag(
+        app->version + "-" + (options.variant.empty() ? app->default_variant : options.variant));
+    auto index = pusher->PushIndex(*driver, ecr_pushed, ecr_repository, tag, builds,
+                                   builds + "/" + LogName("manifest-" + app->name));
+    if (!index.ok() && first_error.ok()) first_error = index.status();
   }
   PrintRows(context, rows);
   return first_error;
