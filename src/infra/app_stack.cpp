@@ -7,6 +7,7 @@
 #include "awshpc/infra/naming.hpp"
 #include "awshpc/infra/stacks.hpp"
 #include "cfn.hpp"
+#include "mounts.hpp"
 
 namespace awshpc::infra {
 namespace {
@@ -80,6 +81,8 @@ Result<nlohmann::ordered_json> SynthApp(const PlatformConfig& config, const AppS
                                   {"Options", Json{{"awslogs-group", Ref("LogGroupName")},
                                                    {"awslogs-region", Ref("AWS::Region")},
                                                    {"awslogs-stream-prefix", app.name}}}}}};
+    // The instances mount FSx at /fsx and EFS at /efs (compute stack); containers see them there.
+    mounts::AddContainerMounts(config, container);
     Json properties =
         Json{{"JobDefinitionName", fmt::format("{}-{}-{}", config.name, app.name, family)},
              {"Type", "container"},

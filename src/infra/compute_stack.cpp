@@ -1,11 +1,13 @@
 // File: compute_stack.cpp
-// The compute stack: per architecture family a launch template (IMDSv2, EBS, optional EFA) and
-// one Batch compute environment per purchase option; per family and purchase option a job queue
-// (the spot queue falls back to on-demand), all under one fair-share scheduling policy.
+// The compute stack: per architecture family a launch template (IMDSv2, EBS, optional EFA, the
+// storage mounts as UserData) and one Batch compute environment per purchase option; per family
+// and purchase option a job queue (the spot queue falls back to on-demand), all under one
+// fair-share scheduling policy.
 #include <fmt/format.h>
 
 #include "awshpc/infra/stacks.hpp"
 #include "cfn.hpp"
+#include "mounts.hpp"
 
 namespace awshpc::infra {
 namespace {
@@ -37,6 +39,11 @@ Json LaunchTemplate(const PlatformConfig& config, const FamilyConfig& family) {
                           {"InterfaceType", "efa"},
                           {"Groups", Json::array({Ref("ClusterSecurityGroupId")})},
                           {"DeleteOnTermination", true}}});
+  }
+  // With FSx or EFS on, every instance installs the clients and mounts them at boot, with the
+  // storage stack's exported ids (so storage deploys before compute).
+  if (cfn::Json user_data = mounts::LaunchTemplateUserData(config); !user_data.is_null()) {
+    data["UserData"] = std::move(user_data);
   }
   const std::map<std::string, std::string> extra = {
       {std::string(kTagArchFamily), family.name},

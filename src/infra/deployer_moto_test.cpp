@@ -1,7 +1,8 @@
 // File: deployer_moto_test.cpp
-// Deploy, diff, update and destroy of the core and compute stacks against moto_server on
-// 127.0.0.1 (started here on a free port with testdata/moto_server_cfn.py, stopped by PID). The
-// resources are checked with EC2, S3 and Batch describe calls, not just the stack status.
+// Deploy, diff, update and destroy of the core, storage (EFS) and compute stacks against
+// moto_server on 127.0.0.1 (started here on a free port with testdata/moto_server_cfn.py, stopped
+// by PID). The resources are checked with EC2, S3 and Batch describe calls, not just the stack
+// status.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "../aws/test_util.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/environment.hpp"
+#include "awshpc/aws/process.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/ec2.hpp"
 #include "awshpc/aws/services/s3.hpp"
@@ -70,8 +72,9 @@ class DeployerMotoTest : public ::testing::Test {
   Result<DeployResult> Deploy(const PlatformConfig& config, StackKind kind,
                               const std::map<std::string, std::string>& core_outputs) {
     const StackRef ref{kind, ""};
-    ASSIGN_OR_RETURN(const nlohmann::ordered_json t, kind == StackKind::kCore
-                                                         ? SynthCore(config)
+    ASSIGN_OR_RETURN(const nlohmann::ordered_json t, kind == StackKind::kCore ? SynthCore(config)
+                                                     : kind == StackKind::kStorage
+                                                         ? SynthStorage(config)
                                                          : SynthCompute(config, *catalog_));
     ASSIGN_OR_RETURN(const auto parameters,
                      ResolveParameters(t.dump(), core_outputs, "deploy core first"));
@@ -229,6 +232,54 @@ TEST_F(DeployerMotoTest, DeployDiffUpdateAndDestroyCoreAndCompute) {
   destroyed = deployer_->Destroy("moto-core");
   ASSERT_TRUE(destroyed.ok());
   EXPECT_FALSE(*destroyed);
+}
+
+// EFS on: storage exports the file system id, compute's launch templates import it into their
+// UserData. moto resolves the import, so the launch template EC2 holds mounts the real id.
+TEST_F(DeployerMotoTest, ComputeImportsTheStorageStacksFileSystem) {
+  ConfigLoadResult loaded = ParsePlatformConfig(
+      "name: moto\nregion: us-east-1\nnetwork: {nat_gateway: false}\n"
+      "compute:\n  max_vcpus: 16\n  families: [x86_64-amd]\n"
+      "storage:\n  bucket: {retain: false}\n  efs: true\n",
+      "aws-hpc.yaml");
+  ASSERT_TRUE(loaded.config) << loaded.DiagnosticsText();
+  const PlatformConfig& config = *loaded.config;
+  auto core = Deploy(config, StackKind::kCore, {});
+  ASSERT_TRUE(core.ok()) << core.status().ToString();
+  auto storage = Deploy(config, StackKind::kStorage, core->outputs);
+  ASSERT_TRUE(storage.ok()) << storage.status().ToString();
+  EXPECT_EQ(storage->status, "CREATE_COMPLETE");
+  const std::string fs_id = storage->outputs["EfsFileSystemId"];
+  ASSERT_TRUE(fs_id.starts_with("fs-")) << fs_id;
+  auto compute = Deploy(config, StackKind::kCompute, core->outputs);
+  ASSERT_TRUE(compute.ok()) << compute.status().ToString();
+  EXPECT_EQ(compute->status, "CREATE_COMPLETE");
+
+  // The launch template's UserData as EC2 returns it (botocore, not our client), decoded.
+  const std::string script =
+      "import base64,boto3,sys\n"
+      "c=boto3.client('ec2',region_name='us-east-1',endpoint_url=sys.argv[1])\n"
+      "v=c.describe_launch_template_versions(LaunchTemplateName='moto-x86_64-amd',"
+      "Versions=['$Latest'])['LaunchTemplateVersions'][0]\n"
+      "print(base64.b64decode(v['LaunchTemplateData']['UserData']).decode())\n";
+  auto run = aws::RunProcess({"env", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "python3",
+                              "-c", script, "http://127.0.0.1:" + std::to_string(port_)},
+                             std::chrono::seconds(60));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->exit_code, 0) << run->err;
+  EXPECT_NE(run->out.find("Content-Type: multipart/mixed; boundary="), std::string::npos)
+      << run->out;
+  EXPECT_NE(run->out.find("echo '" + fs_id + ":/ /efs efs _netdev,noresvport,tls 0 0'"),
+            std::string::npos)
+      << run->out;
+  EXPECT_EQ(run->out.find("${"), std::string::npos) << run->out;
+
+  // Destroy, dependents first: compute (the importer), then storage, then core.
+  for (const char* stack : {"moto-compute", "moto-storage", "moto-core"}) {
+    auto destroyed = deployer_->Destroy(stack);
+    ASSERT_TRUE(destroyed.ok()) << stack << ": " << destroyed.status().ToString();
+    EXPECT_TRUE(*destroyed) << stack;
+  }
 }
 
 }  // namespace

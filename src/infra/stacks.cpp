@@ -77,8 +77,10 @@ std::string StackName(const PlatformConfig& config, const StackRef& stack) {
 }
 
 std::vector<StackRef> AllStacks(const PlatformConfig& config) {
-  std::vector<StackRef> stacks = {{StackKind::kCore, ""}, {StackKind::kCompute, ""}};
+  // Storage before compute: the launch templates import the file systems' exported ids.
+  std::vector<StackRef> stacks = {{StackKind::kCore, ""}};
   if (config.storage.fsx.enabled || config.storage.efs) stacks.push_back({StackKind::kStorage, ""});
+  stacks.push_back({StackKind::kCompute, ""});
   for (const std::string& app : config.apps) stacks.push_back({StackKind::kApp, app});
   return stacks;
 }

@@ -5,6 +5,7 @@
 
 #include "awshpc/infra/stacks.hpp"
 #include "cfn.hpp"
+#include "mounts.hpp"
 
 namespace awshpc::infra {
 namespace {
@@ -14,6 +15,12 @@ using cfn::Json;
 using cfn::Ref;
 using cfn::Resource;
 using cfn::Sub;
+
+// The compute stack's launch templates import these outputs (mounts.hpp names them).
+Json Exported(const PlatformConfig& config, std::string_view key, Json output) {
+  output["Export"] = Json{{"Name", mounts::ExportName(config, key)}};
+  return output;
+}
 
 void AddFsx(const PlatformConfig& config, Json& resources, Json& outputs) {
   const FsxConfig& fsx = config.storage.fsx;
@@ -50,9 +57,11 @@ void AddFsx(const PlatformConfig& config, Json& resources, Json& outputs) {
   outputs["LustreFileSystemId"] =
       cfn::Output("FSx for Lustre file system", Ref("LustreFileSystem"));
   outputs["LustreDnsName"] =
-      cfn::Output("DNS name to mount Lustre", GetAtt("LustreFileSystem", "DNSName"));
+      Exported(config, "LustreDnsName",
+               cfn::Output("DNS name to mount Lustre", GetAtt("LustreFileSystem", "DNSName")));
   outputs["LustreMountName"] =
-      cfn::Output("Lustre mount name", GetAtt("LustreFileSystem", "LustreMountName"));
+      Exported(config, "LustreMountName",
+               cfn::Output("Lustre mount name", GetAtt("LustreFileSystem", "LustreMountName")));
 }
 
 void AddEfs(const PlatformConfig& config, Json& resources, Json& outputs) {
@@ -71,7 +80,8 @@ void AddEfs(const PlatformConfig& config, Json& resources, Json& outputs) {
                   {"SubnetId", cfn::Select(i, Ref("PrivateSubnetIds"))},
                   {"SecurityGroups", Json::array({Ref("ClusterSecurityGroupId")})}});
   }
-  outputs["EfsFileSystemId"] = cfn::Output("EFS file system", Ref("SharedFileSystem"));
+  outputs["EfsFileSystemId"] =
+      Exported(config, "EfsFileSystemId", cfn::Output("EFS file system", Ref("SharedFileSystem")));
 }
 
 }  // namespace

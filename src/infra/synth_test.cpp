@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "../aws/test_util.hpp"
 #include "awshpc/aws/process.hpp"
@@ -235,6 +238,141 @@ TEST_F(SynthTest, StorageAndApp) {
       << image;
 }
 
+// The ${Name} variables of an Fn::Sub text (not the literal ${!Name}).
+std::vector<std::string> SubVariablesOf(const std::string& text) {
+  std::vector<std::string> names;
+  for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+    const std::size_t end = text.find('}', at);
+    if (end == std::string::npos) break;
+    if (text[at + 2] != '!') names.push_back(text.substr(at + 2, end - at - 2));
+  }
+  return names;
+}
+
+// FSx and EFS on (the example config): every launch template mounts both, from the storage
+// stack's exports, in MIME multi-part UserData; job containers see /fsx and /efs.
+TEST_F(SynthTest, LaunchTemplatesMountTheStorageStacksFileSystems) {
+  ASSERT_TRUE(config_.storage.fsx.enabled && config_.storage.efs);
+  const Json t = Compute();
+  auto storage = SynthStorage(config_);
+  ASSERT_TRUE(storage.ok()) << storage.status().ToString();
+  const std::map<std::string, std::string> expected_imports = {
+      {"LustreDnsName", "hpc-storage-LustreDnsName"},
+      {"LustreMountName", "hpc-storage-LustreMountName"},
+      {"EfsFileSystemId", "hpc-storage-EfsFileSystemId"}};
+  int templates = 0;
+  for (const auto& [logical, resource] : t["Resources"].items()) {
+    if (resource["Type"] != "AWS::EC2::LaunchTemplate") continue;
+    ++templates;
+    const Json& sub =
+        resource["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]["Fn::Sub"];
+    ASSERT_TRUE(sub.is_array() && sub.size() == 2u) << logical << ": " << sub.dump();
+    const std::string mime = sub[0];
+    const Json& variables = sub[1];
+    // MIME multi-part, as Batch requires for launch-template user data.
+    EXPECT_TRUE(
+        mime.starts_with("MIME-Version: 1.0\n"
+                         "Content-Type: multipart/mixed; boundary=\"==AWSHPC-MOUNTS==\"\n\n"
+                         "--==AWSHPC-MOUNTS==\n"
+                         "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n\n"
+                         "#!/bin/bash\n"))
+        << mime;
+    EXPECT_TRUE(mime.ends_with("\n\n--==AWSHPC-MOUNTS==--\n")) << mime;
+    for (const char* line :
+         {"dnf install -y lustre-client", "amazon-linux-extras install -y lustre",
+          "mkdir -p /fsx\n",
+          "echo '${LustreDnsName}@tcp:/${LustreMountName} /fsx lustre defaults,relatime,flock,"
+          "_netdev,",
+          "do mount /fsx && break;", "mountpoint -q /fsx\n", "dnf install -y amazon-efs-utils",
+          "mkdir -p /efs\n", "echo '${EfsFileSystemId}:/ /efs efs _netdev,noresvport,tls 0 0'",
+          "do mount /efs && break;", "mountpoint -q /efs\n"}) {
+      EXPECT_NE(mime.find(line), std::string::npos) << logical << " lacks: " << line;
+    }
+    // Each import names a storage-stack export, and every ${...} of the text is one of them.
+    ASSERT_EQ(variables.size(), expected_imports.size()) << variables.dump();
+    for (const auto& [name, export_name] : expected_imports) {
+      EXPECT_EQ(variables[name]["Fn::ImportValue"], export_name) << name;
+      EXPECT_EQ((*storage)["Outputs"][name]["Export"]["Name"], export_name) << name;
+    }
+    for (const std::string& name : SubVariablesOf(mime)) {
+      EXPECT_TRUE(variables.contains(name)) << logical << ": ${" << name << "} is not imported";
+    }
+  }
+  EXPECT_EQ(templates, 3);
+
+  // The storage reaches the instances through the cluster group, which lets all traffic in from
+  // itself (Lustre 988 and 1018-1023, NFS 2049 included).
+  auto core = SynthCore(config_);
+  ASSERT_TRUE(core.ok());
+  const Json& ingress = (*core)["Resources"]["ClusterIngressFromSelf"]["Properties"];
+  EXPECT_EQ(ingress["IpProtocol"], "-1");
+  EXPECT_EQ(ingress["SourceSecurityGroupId"]["Ref"], "ClusterSecurityGroup");
+  const Json& fs = (*storage)["Resources"];
+  EXPECT_EQ(fs["LustreFileSystem"]["Properties"]["SecurityGroupIds"][0]["Ref"],
+            "ClusterSecurityGroupId");
+  EXPECT_EQ(fs["SharedMountTarget1"]["Properties"]["SecurityGroups"][0]["Ref"],
+            "ClusterSecurityGroupId");
+
+  // Job containers bind the instance's /fsx and /efs.
+  auto lammps = Lammps();
+  ASSERT_TRUE(lammps.ok()) << lammps.status().ToString();
+  auto app = SynthApp(config_, *lammps);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  const Json& container =
+      (*app)["Resources"]["JobDefinitionX8664Amd"]["Properties"]["ContainerProperties"];
+  EXPECT_EQ(container["Volumes"], Json::parse(R"([{"Name":"fsx","Host":{"SourcePath":"/fsx"}},)"
+                                              R"({"Name":"efs","Host":{"SourcePath":"/efs"}}])"));
+  EXPECT_EQ(container["MountPoints"],
+            Json::parse(R"([{"SourceVolume":"fsx","ContainerPath":"/fsx","ReadOnly":false},)"
+                        R"({"SourceVolume":"efs","ContainerPath":"/efs","ReadOnly":false}])"));
+
+  // Storage deploys before compute (the imports must exist), apps last.
+  std::vector<std::string> order;
+  for (const StackRef& stack : AllStacks(config_)) order.push_back(stack.Id());
+  EXPECT_EQ(order, (std::vector<std::string>{"core", "storage", "compute", "app:lammps"}));
+}
+
+// The UserData is real MIME: Python's email parser (what cloud-init uses) finds one shell part.
+TEST_F(SynthTest, UserDataParsesAsMimeMultipart) {
+  config_.storage.fsx.enabled = false;  // EFS only
+  const Json t = Compute();
+  const Json& sub = t["Resources"]["LaunchTemplateGpu"]["Properties"]["LaunchTemplateData"]
+                     ["UserData"]["Fn::Base64"]["Fn::Sub"];
+  ASSERT_TRUE(sub.is_array()) << sub.dump();
+  const std::string mime = sub[0];
+  EXPECT_EQ(mime.find("lustre"), std::string::npos) << mime;
+  EXPECT_EQ(
+      sub[1],
+      Json::parse(R"({"EfsFileSystemId":{"Fn::ImportValue":"hpc-storage-EfsFileSystemId"}})"));
+  aws::testing::TempDir dir;
+  const std::string file = dir.Write("user-data.mime", mime);
+  auto run = aws::RunProcess({"python3", "-c",
+                              "import email,sys\n"
+                              "m=email.message_from_string(open(sys.argv[1]).read())\n"
+                              "assert m.is_multipart(), 'not multipart'\n"
+                              "for p in m.get_payload():\n"
+                              "  print(p.get_content_type(), p.get_payload().splitlines()[0])\n",
+                              file},
+                             std::chrono::seconds(60));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->exit_code, 0) << run->err;
+  EXPECT_EQ(run->out, "text/x-shellscript #!/bin/bash\n");
+
+  // Neither on: no UserData, no container volumes, no storage stack.
+  config_.storage.efs = false;
+  const Json plain = Compute();
+  EXPECT_FALSE(plain["Resources"]["LaunchTemplateGpu"]["Properties"]["LaunchTemplateData"].contains(
+      "UserData"));
+  auto lammps = Lammps();
+  ASSERT_TRUE(lammps.ok());
+  auto app = SynthApp(config_, *lammps);
+  ASSERT_TRUE(app.ok());
+  EXPECT_FALSE(
+      (*app)["Resources"]["JobDefinitionX8664Amd"]["Properties"]["ContainerProperties"].contains(
+          "Volumes"));
+  EXPECT_EQ(AllStacks(config_).size(), 3u);  // core, compute, app:lammps
+}
+
 // cfn-lint on every stack of the example config, and of a minimal one; no errors allowed.
 TEST_F(SynthTest, CfnLintFindsNoErrors) {
   ASSERT_TRUE(aws::testing::HaveProgram("cfn-lint"))
@@ -265,6 +403,8 @@ TEST_F(SynthTest, CfnLintFindsNoErrors) {
   add("compute-efa", SynthCompute(other, *catalog_));
   add("core-3az", SynthCore(other));
   add("storage-persistent", SynthStorage(other));
+  other.storage.fsx.enabled = false;  // EFS only: UserData with one import
+  add("compute-efs", SynthCompute(other, *catalog_));
 
   // W3687 (ports ignored with protocol -1) is the one accepted warning: the cluster group's
   // all-traffic rules carry FromPort/ToPort -1, which AWS ignores and moto requires

@@ -34,14 +34,20 @@ struct StackRef {
 Result<StackRef> ParseStackRef(std::string_view text);
 // "<name>-core", "<name>-compute", "<name>-storage", "<name>-app-<app>".
 std::string StackName(const PlatformConfig& config, const StackRef& stack);
-// What `all` means for a config: core, compute, storage (when FSx or EFS is on), then each app,
-// in deploy order (destroy goes the other way).
+// What `all` means for a config: core, storage (when FSx or EFS is on), compute (its launch
+// templates import storage's exports), then each app, in deploy order (destroy goes the other
+// way).
 std::vector<StackRef> AllStacks(const PlatformConfig& config);
 
 // Tags on every queue (and compute environment) so the Batch backend can route by tag.
 inline constexpr std::string_view kTagPlatform = "aws-hpc:platform";
 inline constexpr std::string_view kTagArchFamily = "aws-hpc:arch-family";
 inline constexpr std::string_view kTagPurchase = "aws-hpc:purchase";
+
+// Where compute instances mount the storage stack's file systems (launch-template UserData) and
+// where job containers see them (job-definition mount points): FSx for Lustre and EFS.
+inline constexpr std::string_view kFsxMountPath = "/fsx";
+inline constexpr std::string_view kEfsMountPath = "/efs";
 
 // "spot" | "ondemand".
 std::string_view PurchaseName(bool spot);

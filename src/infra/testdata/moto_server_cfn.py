@@ -13,6 +13,10 @@
 # 4. moto has no CloudFormation update for log groups: a changed RetentionInDays drops the log
 #    group from the stack's resources (and the LogGroupName output with it) and leaves the
 #    retention as it was; real CloudFormation updates the retention in place.
+# 5. A stack made by a change set is built without the account's exports and never adds its
+#    own, so Fn::ImportValue fails with "No export named ..." even after the exporting stack is
+#    complete; real CloudFormation exports the outputs that have Export (the storage stack) and
+#    resolves imports of them (the compute stack's launch templates).
 # Usage: moto_server_cfn.py -H 127.0.0.1 -p PORT
 import sys
 
@@ -27,10 +31,20 @@ _apply = models.ChangeSet.apply
 
 
 def _apply_with_outputs(self):
+    backend = models.cloudformation_backends[self.stack.account_id][self.stack.region_name]
+    # 5. (below) Fn::ImportValue resolves against the account's exports.
+    self.stack.cross_stack_resources = backend.exports
+    self.stack.resource_map.cross_stack_resources = backend.exports
     _apply(self)
     self.stack.template = self.template
     self.stack._parse_template()
     self.stack.output_map = self.stack._create_output_map()
+    # 5. (below) The stack's exports replace what it exported before.
+    for name in [n for n, e in backend.exports.items()
+                 if e.exporting_stack_id == self.stack.stack_id]:
+        del backend.exports[name]
+    for export in self.stack.exports:
+        backend.exports[export.name] = export
 
 
 models.ChangeSet.apply = _apply_with_outputs
