@@ -233,9 +233,10 @@ class Pusher {
     options.log_path = log;
     ASSIGN_OR_RETURN(ctr::EcrIndexResult result,
                      ctr::PushIndexToEcr(*ecr_, driver, context_->http(), images, options));
-    std::cerr << fmt::format("Manifest list {}:{}@{} ({} images, {}{})\n", result.repository_uri,
-                             tag, result.digest, result.manifests, result.media_type,
-                             result.registered_with_put_image ? ", via PutImage" : "");
+    std::cerr << fmt::format(
+        "Manifest list {}:{}@{} ({} images{})\n", result.repository_uri, tag, result.digest,
+        result.manifests,
+        result.registered_with_put_image ? ", " + result.media_type + " via PutImage" : "");
     return fmt::format("{}:{}@{}", result.repository_uri, tag, result.digest);
   }
 

@@ -323,10 +323,11 @@ Result<EcrIndexResult> PushIndexToEcr(aws::ecr::EcrClient& ecr, const BuildDrive
                                           options.log_path);
     std::error_code ec;
     fs::remove(login.authfile, ec);
-    if (!digest.ok())
+    if (!digest.ok()) {
       return digest.status().WithContext("pushing the manifest list " + destination);
+    }
+    // Its media type is the tool's choice (OCI index or Docker manifest list): left empty.
     result.digest = *digest;
-    result.media_type = std::string(kOciIndexMediaType);
   } else {
     // No registry API at ECR's endpoint (moto): the index of the manifests the stand-in registry
     // serves for each per-architecture tag, registered with PutImage.

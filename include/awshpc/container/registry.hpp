@@ -92,8 +92,8 @@ std::string OciImageIndex(const std::vector<std::pair<Manifest, std::string>>& m
 
 struct EcrIndexResult {
   std::string repository_uri;
-  std::string digest;  // of the index bytes
-  std::string media_type;
+  std::string digest;      // of the index bytes
+  std::string media_type;  // the OCI index's when aws-hpc wrote it; empty when the tool pushed
   std::size_t manifests = 0;
   bool registered_with_put_image = false;
 };
