@@ -46,9 +46,12 @@ TEST(EcrIndexIntegration, ManifestListOfTwoArchitecturesRegisteredAndReadBack) {
 
   auto driver = BuildDriver::Detect("buildah");
   ASSERT_TRUE(driver.ok()) << driver.status().ToString();
-  dir.Write("ctx/hello.txt", "hello\n");
-  dir.Write("ctx/Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n");
+  // Content no other test builds: with the layer cache, an identical FROM scratch + COPY would
+  // be the cached layer of BuildDriverIntegration's image, which that test removes (rmi -f)
+  // while this one may still be pushing it when ctest runs them side by side.
   const std::string prefix = "localhost/aws-hpc-test/ecr-index-" + std::to_string(getpid());
+  dir.Write("ctx/index.txt", "ecr index test " + prefix + "\n");
+  dir.Write("ctx/Dockerfile", "FROM scratch\nCOPY index.txt /index.txt\n");
   std::vector<std::string> built;
   // Removes the images, also when an assertion ends the test early.
   struct RemoveImages {
