@@ -297,7 +297,8 @@ Status RunDestroy(CliContext&, const InfraOptions& options) {
   const PlatformConfig& config = loaded.config;
   ASSIGN_OR_RETURN(Session session, OpenSession(config, options, true));
   ASSIGN_OR_RETURN(infra::PlatformState state, OpenState(options));
-  // Dependents first: apps, storage, compute, then core.
+  // Dependents first, the deploy order reversed: apps, compute (it imports storage's exports),
+  // storage, then core.
   for (auto it = loaded.stacks.rbegin(); it != loaded.stacks.rend(); ++it) {
     const std::string name = infra::StackName(config, *it);
     std::cout << fmt::format("{}: deleting {}", it->Id(), name) << std::endl;
