@@ -142,6 +142,26 @@ std::unique_ptr<ChildProcess> StartLoopbackHttpServer(int& port, std::string& er
   return server;
 }
 
+std::unique_ptr<ChildProcess> StartLoopbackRegistry(const TempDir& dir, int& port,
+                                                    std::string& error) {
+  port = FreeLoopbackPort();
+  const std::string config =
+      dir.Write("registry.yml",
+                "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
+                "    rootdirectory: " +
+                    dir.path() +
+                    "/registry\n  delete:\n    enabled: true\n"
+                    "http:\n  addr: 127.0.0.1:" +
+                    std::to_string(port) + "\n");
+  auto registry =
+      std::make_unique<ChildProcess>(std::vector<std::string>{"docker-registry", "serve", config});
+  if (!WaitForPort(port, 20'000)) {
+    error = "docker-registry did not start";
+    return nullptr;
+  }
+  return registry;
+}
+
 long PeakRssKib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -55,6 +55,12 @@ std::string SourcePath(const std::string& relative);
 // Peak resident memory of this process in KiB (a high-water mark: it can only grow).
 long PeakRssKib();
 
+// Debian's docker-registry on a free loopback port (set in `port`), storing under
+// dir.path()/registry, deletes allowed. Null, with the reason in `error`, when it did not start
+// in 20 s.
+std::unique_ptr<ChildProcess> StartLoopbackRegistry(const TempDir& dir, int& port,
+                                                    std::string& error);
+
 // tests/tools/loopback_http_server.py started on a free loopback port (set in `port`). Null, with
 // the reason in `error`, when python3 is missing or the server did not start in 10 s.
 std::unique_ptr<ChildProcess> StartLoopbackHttpServer(int& port, std::string& error);

@@ -191,17 +191,23 @@ class Pusher {
     return pusher;
   }
 
+  ctr::EcrPushOptions EcrOptions(const std::string& repository, const std::string& tag,
+                                 const std::string& work_dir, const std::string& log) const {
+    ctr::EcrPushOptions options;
+    options.repository = repository;
+    options.tag = tag;
+    options.registry_override = ecr_registry_;
+    options.work_dir = work_dir;
+    options.log_path = log;
+    return options;
+  }
+
   // "destination@digest".
   Result<std::string> Push(const ctr::BuildDriver& driver, const std::string& local_ref,
                            const std::string& repository, const std::string& tag,
                            const std::string& work_dir, const std::string& log) {
     if (ecr_) {
-      ctr::EcrPushOptions options;
-      options.repository = repository;
-      options.tag = tag;
-      options.registry_override = ecr_registry_;
-      options.work_dir = work_dir;
-      options.log_path = log;
+      const ctr::EcrPushOptions options = EcrOptions(repository, tag, work_dir, log);
       ASSIGN_OR_RETURN(ctr::EcrPushResult result,
                        ctr::PushToEcr(*ecr_, driver, context_->http(), local_ref, options));
       std::cerr << fmt::format("  ECR {}{}{}: {}:{} {}{}\n", result.repository_uri,
@@ -225,12 +231,7 @@ class Pusher {
                                 const std::vector<ctr::IndexImage>& images,
                                 const std::string& repository, const std::string& tag,
                                 const std::string& work_dir, const std::string& log) {
-    ctr::EcrPushOptions options;
-    options.repository = repository;
-    options.tag = tag;
-    options.registry_override = ecr_registry_;
-    options.work_dir = work_dir;
-    options.log_path = log;
+    const ctr::EcrPushOptions options = EcrOptions(repository, tag, work_dir, log);
     ASSIGN_OR_RETURN(ctr::EcrIndexResult result,
                      ctr::PushIndexToEcr(*ecr_, driver, context_->http(), images, options));
     std::cerr << fmt::format(

@@ -26,14 +26,10 @@ TEST(BuildDriverIntegration, MultiArchManifestListPushedAndReadBack) {
     ASSERT_TRUE(t::HaveProgram(tool)) << tool << " is missing: install the Debian package " << tool;
   }
   t::TempDir dir;
-  const int port = t::FreeLoopbackPort();
-  const std::string config = dir.Write(
-      "registry.yml",
-      "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
-      "    rootdirectory: " +
-          dir.path() + "/registry\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port) + "\n");
-  t::ChildProcess registry({"docker-registry", "serve", config});
-  ASSERT_TRUE(t::WaitForPort(port, 20'000)) << "docker-registry did not start";
+  int port = 0;
+  std::string error;
+  const auto registry = t::StartLoopbackRegistry(dir, port, error);
+  ASSERT_TRUE(registry) << error;
 
   auto driver = BuildDriver::Detect("buildah");
   ASSERT_TRUE(driver.ok()) << driver.status().ToString();

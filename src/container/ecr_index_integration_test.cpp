@@ -35,14 +35,10 @@ TEST(EcrIndexIntegration, ManifestListOfTwoArchitecturesRegisteredAndReadBack) {
   itest::MotoEnvironment moto;
   ASSERT_TRUE(moto.ok()) << moto.error();
   itest::TempDir dir;
-  const int port = itest::FreeLoopbackPort();
-  const std::string config = dir.Write(
-      "registry.yml",
-      "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
-      "    rootdirectory: " +
-          dir.path() + "/registry\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port) + "\n");
-  itest::ChildProcess registry({"docker-registry", "serve", config});
-  ASSERT_TRUE(itest::WaitForPort(port, 20'000)) << "docker-registry did not start";
+  int port = 0;
+  std::string error;
+  const auto registry = itest::StartLoopbackRegistry(dir, port, error);
+  ASSERT_TRUE(registry) << error;
 
   auto driver = BuildDriver::Detect("buildah");
   ASSERT_TRUE(driver.ok()) << driver.status().ToString();

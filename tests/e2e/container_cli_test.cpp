@@ -260,18 +260,9 @@ class ContainerBuildTest : public ::testing::Test {
     tag_ = "localhost/aws-hpc-test/lammps-base:" + std::to_string(getpid());
 
     // The loopback registry: Debian's docker-registry with its own config and storage.
-    registry_port_ = t::FreeLoopbackPort();
-    const std::string config =
-        dir_.Write("registry.yml",
-                   "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
-                   "    rootdirectory: " +
-                       dir_.path() +
-                       "/registry\n  delete:\n    enabled: true\n"
-                       "http:\n  addr: 127.0.0.1:" +
-                       std::to_string(registry_port_) + "\n");
-    registry_ = std::make_unique<t::ChildProcess>(
-        std::vector<std::string>{"docker-registry", "serve", config});
-    ASSERT_TRUE(t::WaitForPort(registry_port_, 20'000)) << "docker-registry did not start";
+    std::string registry_error;
+    registry_ = t::StartLoopbackRegistry(dir_, registry_port_, registry_error);
+    ASSERT_TRUE(registry_) << registry_error;
     moto_port_ = t::FreeLoopbackPort();
     moto_ = std::make_unique<t::ChildProcess>(std::vector<std::string>{
         "moto_server", "-H", "127.0.0.1", "-p", std::to_string(moto_port_)});
