@@ -22,6 +22,17 @@ if(AWSHPC_HAVE_LLD)
   target_link_options(awshpc_options INTERFACE -fuse-ld=lld)
 endif()
 
+# Tests that build or run containers (buildah, podman) get an image store of this build directory's
+# own, so two test runs from different checkouts, or the plain and sanitizer runs, never remove or
+# rebuild each other's images, and the machine's store is left as it was.
+set(AWSHPC_TEST_CONTAINERS_DIR "${PROJECT_BINARY_DIR}/test-containers")
+file(WRITE "${AWSHPC_TEST_CONTAINERS_DIR}/storage.conf"
+  "# Written by cmake/AwshpcHelpers.cmake for the tests of this build directory.\n"
+  "[storage]\n"
+  "driver = \"overlay\"\n"
+  "graphroot = \"${AWSHPC_TEST_CONTAINERS_DIR}/storage\"\n"
+  "runroot = \"${AWSHPC_TEST_CONTAINERS_DIR}/run\"\n")
+
 function(awshpc_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(awshpc_${name} STATIC ${ARG_SOURCES})
@@ -41,5 +52,6 @@ function(awshpc_test name)
   # Tests get the source tree so they can read test data and bundled apps.
   target_compile_definitions(${name} PRIVATE
     AWSHPC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" AWSHPC_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}"
+    ENVIRONMENT "CONTAINERS_STORAGE_CONF=${AWSHPC_TEST_CONTAINERS_DIR}/storage.conf")
 endfunction()
