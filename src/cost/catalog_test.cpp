@@ -15,7 +15,7 @@ TEST(CatalogTest, EmbeddedSnapshotParsesAndCoversTheFamilies) {
   auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   EXPECT_EQ(snapshot->date, "2026-01-19");
-  EXPECT_EQ(snapshot->sources.size(), 2u);
+  EXPECT_EQ(snapshot->sources.size(), 3u);  // karpenter, skypilot, skypilot-v8
   std::set<std::string> families;
   std::set<std::string> regions;
   for (const PriceRow& row : snapshot->rows) {
@@ -73,10 +73,6 @@ TEST(CatalogTest, GpuFamiliesOutsideUsEast1) {
       EXPECT_EQ(row.source, "skypilot");
       EXPECT_EQ(row.instance.gpu_model, "NVIDIA A10G");
     }
-    // The skypilot catalog's p4d/p5 prices predate the 2025 price cut: never used.
-    if (row.instance.family == "p5" || row.instance.family == "p4d") {
-      EXPECT_EQ(row.region, "us-east-1");
-    }
   }
   EXPECT_EQ(g5_regions.size(), 6u);  // every size in all six regions
   for (const auto& [region, sizes] : g5_regions) EXPECT_EQ(sizes, 8) << region;
@@ -85,12 +81,57 @@ TEST(CatalogTest, GpuFamiliesOutsideUsEast1) {
   for (const auto& [region, sizes] : g6_regions) EXPECT_EQ(sizes, 8) << region;
 }
 
+// P4d/P5 after AWS's June 2025 price cut: us-east-1 from Karpenter's table, the other regions from
+// skypilot-catalog v8 (commit e385a0d3), never the v7 commit's pre-cut prices ($32.7726 and $98.32
+// in us-east-1 there).
+TEST(CatalogTest, P4dAndP5AtPostCutPrices) {
+  auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
+  ASSERT_TRUE(snapshot.ok());
+  std::map<std::string, std::set<std::string>> regions_of;
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> price_of;
+  for (const PriceRow& row : snapshot->rows) {
+    if (row.instance.family != "p4d" && row.instance.family != "p5") continue;
+    regions_of[row.instance.type].insert(row.region);
+    price_of[{row.instance.type, row.region}] = {row.per_hour.ToDecimalString(), row.source};
+    EXPECT_EQ(row.source, row.region == "us-east-1" ? "karpenter" : "skypilot-v8")
+        << row.instance.type << " " << row.region;
+  }
+  const std::set<std::string> six = {"us-east-1",    "us-east-2", "us-west-2",
+                                     "eu-central-1", "eu-west-1", "ap-northeast-1"};
+  EXPECT_EQ(regions_of["p4d.24xlarge"], six);
+  // The v8 catalog offers no P5 in eu-west-1 or eu-central-1: absent there, never estimated.
+  const std::set<std::string> p5_regions = {"us-east-1", "us-east-2", "us-west-2",
+                                            "ap-northeast-1"};
+  EXPECT_EQ(regions_of["p5.4xlarge"], p5_regions);
+  EXPECT_EQ(regions_of["p5.48xlarge"], p5_regions);
+  using Cell = std::pair<std::string, std::string>;
+  const std::map<Cell, std::string> published = {
+      {{"p4d.24xlarge", "us-east-1"}, "21.957642"},
+      {{"p4d.24xlarge", "us-east-2"}, "21.957640"},  // as published, not us-east-1's 21.957642
+      {{"p4d.24xlarge", "us-west-2"}, "21.957640"},
+      {{"p4d.24xlarge", "eu-west-1"}, "23.715690"},
+      {{"p4d.24xlarge", "eu-central-1"}, "27.432980"},
+      {{"p4d.24xlarge", "ap-northeast-1"}, "30.097840"},
+      {{"p5.4xlarge", "us-east-1"}, "6.880000"},
+      {{"p5.4xlarge", "us-west-2"}, "6.880000"},
+      {{"p5.4xlarge", "ap-northeast-1"}, "8.600000"},
+      {{"p5.48xlarge", "us-east-1"}, "55.040000"},
+      {{"p5.48xlarge", "us-east-2"}, "55.040000"},
+      {{"p5.48xlarge", "ap-northeast-1"}, "68.800000"},
+  };
+  for (const auto& [cell, usd] : published) {
+    auto it = price_of.find(cell);
+    ASSERT_NE(it, price_of.end()) << cell.first << " " << cell.second;
+    EXPECT_EQ(it->second.first, usd) << cell.first << " " << cell.second;
+  }
+}
+
 // The snapshot's regional coverage and a few prices checked against the cited skypilot catalog
 // (catalogs/v7/aws/vms.csv at commit 001367d2, Price column).
 TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
   auto snapshot = ParseSnapshotCsv(EmbeddedSnapshotCsv());
   ASSERT_TRUE(snapshot.ok());
-  EXPECT_EQ(snapshot->rows.size(), 1380u);
+  EXPECT_EQ(snapshot->rows.size(), 1402u);
   std::map<std::string, std::set<std::string>> regions_of;  // instance type -> regions
   std::map<std::string, std::set<std::string>> types_of;    // family -> instance types
   for (const PriceRow& row : snapshot->rows) {
@@ -100,8 +141,9 @@ TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
   EXPECT_EQ(regions_of.size(), 243u);
   const std::set<std::string> six = {"us-east-1",    "us-east-2", "us-west-2",
                                      "eu-central-1", "eu-west-1", "ap-northeast-1"};
-  for (const char* family : {"c5a", "c5n", "c6a", "c6g", "c6gn", "c6i", "c6in", "c7a", "c7i", "c8g",
-                             "m5", "m6a", "m6g", "m6i", "m7a", "m7g", "m7i", "r6i"}) {
+  for (const char* family :
+       {"c5",  "c5a", "c5n", "c6a", "c6g", "c6gn", "c6i", "c6in", "c7a", "c7g", "c7i",
+        "c8g", "m5",  "m6a", "m6g", "m6i", "m7a",  "m7g", "m7i",  "r6i", "r7g"}) {
     ASSERT_FALSE(types_of[family].empty()) << family;
     for (const std::string& type : types_of[family]) {
       EXPECT_EQ(regions_of[type], six) << type;
@@ -114,9 +156,6 @@ TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
   EXPECT_EQ(regions_of["hpc7g.16xlarge"],
             (std::set<std::string>{"us-east-1", "eu-west-1", "ap-northeast-1"}));
   EXPECT_EQ(regions_of["c7gn.16xlarge"].count("eu-central-1"), 0u);
-  // Not sourced yet (the header lists these): absent, never estimated.
-  EXPECT_EQ(regions_of["c5.12xlarge"], (std::set<std::string>{"us-east-1"}));
-  EXPECT_EQ(regions_of["c7g.xlarge"], (std::set<std::string>{"us-east-1", "ap-northeast-1"}));
 
   const std::map<std::pair<std::string, std::string>, std::string> published = {
       {{"m7i.large", "eu-central-1"}, "0.120750"},
@@ -129,6 +168,13 @@ TEST(CatalogTest, CpuFamiliesInAllSixRegions) {
       {{"m7a.medium", "ap-northeast-1"}, "0.074870"},
       {{"c6gn.12xlarge", "ap-northeast-1"}, "2.616000"},
       {{"r7g.xlarge", "eu-west-1"}, "0.239700"},
+      // Cells read from the same commit after the first import had left them out.
+      {{"c5.12xlarge", "eu-west-1"}, "2.304000"},
+      {{"c5.12xlarge", "ap-northeast-1"}, "2.568000"},
+      {{"c5.18xlarge", "ap-northeast-1"}, "3.852000"},
+      {{"c7g.xlarge", "us-east-2"}, "0.144500"},  // not us-east-1's 0.145
+      {{"c7g.xlarge", "eu-central-1"}, "0.164900"},
+      {{"r7g.12xlarge", "ap-northeast-1"}, "3.100800"},
   };
   std::size_t checked = 0;
   for (const PriceRow& row : snapshot->rows) {
