@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "awshpc/backend/verdict.hpp"
 #include "awshpc/core/clock.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/units.hpp"
@@ -264,6 +265,13 @@ void RunOneJob(store::JobStore& store, const LocalBackendOptions& options, Job j
       break;
     case StopCause::kNone:
       if (outcome.exit_code == 0) final_state = JobState::kSucceeded;
+      // An app that judges success by its files (GCHP: cap_restart and a checkpoint) overrides
+      // the exit code both ways; the verdict is the state's reason (verdict.hpp).
+      if (auto judged = verdict::JudgeByEnvironment(job.request.environment, work_dir,
+                                                    outcome.exit_code, outcome.term_signal)) {
+        final_state = judged->succeeded ? JobState::kSucceeded : JobState::kFailed;
+        reason = judged->reason;
+      }
       break;
   }
   if (run.cause == StopCause::kCancelled) reason = "cancelled by request (" + reason + ")";
