@@ -181,6 +181,15 @@ Result<std::optional<Deployment>> BatchRecords::LatestDeployment(std::string_vie
   return std::optional<Deployment>(ReadDeployment(stmt));
 }
 
+Result<std::optional<Deployment>> BatchRecords::DeploymentByArn(std::string_view arn) {
+  ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(std::string(kDeploymentColumns) +
+                                           "WHERE arn = ?1 ORDER BY deployed_at DESC LIMIT 1"));
+  stmt.Bind(1, arn);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Deployment>();
+  return std::optional<Deployment>(ReadDeployment(stmt));
+}
+
 Status BatchRecords::PutLink(const BatchJobLink& link) {
   Json summary = Json::array();
   for (const auto& [status, count] : link.status_summary) summary.push_back({status, count});

@@ -12,8 +12,6 @@
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/sts.hpp"
-#include "awshpc/batch/batch_backend.hpp"
-#include "awshpc/batch/batch_records.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -22,6 +20,7 @@
 #include "awshpc/cost/budget.hpp"
 #include "awshpc/cost/budget_mirror.hpp"
 #include "awshpc/cost/cost_db.hpp"
+#include "awshpc/cost/job_costs.hpp"
 #include "awshpc/cost/job_estimate.hpp"
 #include "awshpc/cost/offer_ingest.hpp"
 #include "awshpc/cost/price_refresh.hpp"
@@ -380,26 +379,6 @@ struct ReportOptions {
   bool spot = false;
 };
 
-// What the Batch backend recorded about where a job ran: the attempts' purchase option when they
-// all agree, else the queue's; the attempts' instance type when they all agree.
-cost::RecordedRun RecordedRunOf(const batch::BatchJobLink& link) {
-  cost::RecordedRun run{"AWS Batch", link.queue, link.purchase, ""};
-  const auto agreed = [&](auto field) {
-    std::string value;
-    for (const batch::AttemptRecord& attempt : link.attempts) {
-      const std::string& mine = attempt.*field;
-      if (mine.empty() || (!value.empty() && mine != value)) return std::string();
-      value = mine;
-    }
-    return value;
-  };
-  if (const std::string purchase = agreed(&batch::AttemptRecord::purchase); !purchase.empty()) {
-    run.purchase = purchase;
-  }
-  run.instance_type = agreed(&batch::AttemptRecord::instance_type);
-  return run;
-}
-
 Result<UnixMillis> ParseSince(const std::string& text) {
   std::string iso = text;
   if (text.size() == 7) iso += "-01";         // 2026-11
@@ -423,17 +402,11 @@ Status Report(CliContext& context, const ReportOptions& options) {
   ASSIGN_OR_RETURN(auto db, OpenCostDb(context));
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
   const std::string region = options.region.empty() ? cost::DefaultCostRegion() : options.region;
-  ASSIGN_OR_RETURN(std::vector<cost::PriceRow> prices,
-                   db->Prices(cost::PriceFilter{{}, region, "", ""}));
-  if (prices.empty()) return NotFoundError("no prices for region " + QuoteForMessage(region));
-  // Spot prices of every region: Batch jobs recorded as spot, and --spot, look theirs up.
-  cost::Purchase purchase;
-  purchase.spot = options.spot;
-  cost::PriceFilter spot_filter;
-  spot_filter.purchase = "spot";
-  ASSIGN_OR_RETURN(purchase.spot_prices, db->Prices(spot_filter));
-  std::map<std::string, std::vector<cost::PriceRow>> prices_by_region = {{region, prices}};
-  std::unique_ptr<batch::BatchRecords> records;  // opened at the first Batch job
+  ASSIGN_OR_RETURN(std::unique_ptr<cost::JobCosts> pricing,
+                   cost::JobCosts::Create(*db, region, options.spot));
+  if (pricing->RegionPrices().empty()) {
+    return NotFoundError("no prices for region " + QuoteForMessage(region));
+  }
   ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store->List(store::JobFilter{}));
   const UnixMillis now = SystemClock::Instance().NowMillis();
   std::vector<cost::JobCost> costs;
@@ -443,28 +416,7 @@ Status Report(CliContext& context, const ReportOptions& options) {
     if (job.attempts > 1) {
       ASSIGN_OR_RETURN(job, store->Get(job.id));
     }
-    std::optional<cost::RecordedRun> run;
-    const std::vector<cost::PriceRow>* job_prices = &prices;
-    if (job.request.backend == batch::kBackendName) {
-      if (!records) {
-        ASSIGN_OR_RETURN(std::string home, context.Home());
-        ASSIGN_OR_RETURN(records,
-                         batch::BatchRecords::Open(home + "/jobs.db", SystemClock::Instance()));
-      }
-      auto link = records->GetLink(job.id);
-      if (!link.ok() && link.status().code() != StatusCode::kNotFound) return link.status();
-      if (link.ok()) {
-        run = RecordedRunOf(*link);
-        // Priced where it ran when the catalog has that region, else in the report's.
-        if (!link->region.empty() && !prices_by_region.contains(link->region)) {
-          ASSIGN_OR_RETURN(prices_by_region[link->region],
-                           db->Prices(cost::PriceFilter{{}, link->region, "", ""}));
-        }
-        const auto& ran_in = prices_by_region[link->region];
-        if (!ran_in.empty()) job_prices = &ran_in;
-      }
-    }
-    auto cost = cost::ActualCost(job, *job_prices, now, purchase, run);
+    auto cost = pricing->Cost(job, now);
     if (!cost.ok()) return cost.status().WithContext("job " + job.id);
     costs.push_back(std::move(*cost));
   }

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <map>
 
+#include "awshpc/cost/arch_filter.hpp"
+
 namespace awshpc::cost {
 
 double RunningSeconds(const sched::Job& job, UnixMillis now) {
@@ -86,16 +88,30 @@ Result<PricedInstance> InstanceForCost(const sched::Job& job,
       return PricedInstance{*recorded, recorded->instance.type + " (recorded)"};
     }
   }
-  ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(region_prices, job.request.resources));
+  // The image's architecture narrows the candidates: an x86_64 image never ran on Graviton.
+  std::string which = "the cheapest";
+  std::vector<PriceRow> same_arch;
+  const std::vector<PriceRow>* candidates = &region_prices;
+  if (run && !run->arch.empty()) {
+    auto filtered = FilterByArchitecture(run->arch, region_prices);
+    if (filtered.ok()) {
+      same_arch = std::move(*filtered);
+      candidates = &same_arch;
+      which = "the cheapest " + run->arch;
+    } else {
+      which = fmt::format("the cheapest (architecture {} unknown to the catalog)", run->arch);
+    }
+  }
+  ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(*candidates, job.request.resources));
   std::string basis;
   if (job.request.backend == "local") {
     basis = "local: equivalent instance " + equivalent.instance.type;
   } else if (run && !run->instance_type.empty()) {
-    basis = fmt::format("{}: the recorded {} has no price in {}, the cheapest that fits instead",
-                        equivalent.instance.type, run->instance_type, equivalent.region);
+    basis = fmt::format("{}: the recorded {} has no price in {}, {} that fits instead",
+                        equivalent.instance.type, run->instance_type, equivalent.region, which);
   } else if (run) {
-    basis = equivalent.instance.type +
-            ": instance type not recorded, the cheapest that fits (as estimated)";
+    basis = fmt::format("{}: instance type not recorded, {} that fits (as estimated)",
+                        equivalent.instance.type, which);
   } else {
     basis = equivalent.instance.type;
   }

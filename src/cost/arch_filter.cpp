@@ -32,4 +32,15 @@ Result<std::vector<PriceRow>> FilterByMicroarchitecture(const arch::Catalog& cat
   return rows;
 }
 
+Result<std::vector<PriceRow>> FilterByArchitecture(std::string_view arch,
+                                                   std::vector<PriceRow> rows) {
+  if (arch.empty()) return rows;
+  if (IsIsaName(arch)) {
+    std::erase_if(rows, [&](const PriceRow& row) { return row.instance.arch != arch; });
+    return rows;
+  }
+  ASSIGN_OR_RETURN(const arch::Catalog* catalog, arch::Catalog::Builtin());
+  return FilterByMicroarchitecture(*catalog, arch, std::move(rows));
+}
+
 }  // namespace awshpc::cost

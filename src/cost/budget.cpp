@@ -16,6 +16,7 @@
 
 #include "awshpc/core/paths.hpp"
 #include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/job_costs.hpp"
 #include "awshpc/cost/job_estimate.hpp"
 
 extern char** environ;
@@ -77,7 +78,8 @@ Result<BudgetStatus> ComputeBudgetStatus(CostDb& db, store::JobStore& store, con
   BudgetStatus status;
   status.budget = budget;
   status.month = MonthOf(now);
-  ASSIGN_OR_RETURN(std::vector<PriceRow> prices, db.Prices(PriceFilter{{}, region, "", ""}));
+  // Spent is priced as `cost report` prices it (recorded purchase option, spot prices, region).
+  ASSIGN_OR_RETURN(std::unique_ptr<JobCosts> costs, JobCosts::Create(db, region, false));
   ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store.List(store::JobFilter{}));
   std::map<std::string, std::vector<PerfRecord>> cache;
   for (sched::Job& job : jobs) {
@@ -92,7 +94,7 @@ Result<BudgetStatus> ComputeBudgetStatus(CostDb& db, store::JobStore& store, con
     if (job.attempts > 1) {
       ASSIGN_OR_RETURN(job, store.Get(job.id));  // with history: every attempt counts
     }
-    auto cost = ActualCost(job, prices, now);
+    auto cost = costs->Cost(job, now);
     if (cost.ok()) status.spent += cost->total;
   }
   return status;

@@ -204,6 +204,8 @@ Result<std::unique_ptr<CostDb>> CostDb::Open(const std::string& path, const Cloc
 
 Result<int> CostDb::FileSchemaVersion() { return ReadVersion(*db_); }
 
+const std::string& CostDb::Path() const { return db_->path(); }
+
 Result<bool> CostDb::LoadSnapshot(const Snapshot& snapshot) {
   ASSIGN_OR_RETURN(bool already, SnapshotLoaded(*db_, snapshot.Id()));
   if (already) return false;

@@ -92,12 +92,13 @@ TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
   EXPECT_THAT(d["basis"].get<std::string>(),
               HasSubstr("on-demand, recorded (AWS Batch queue q-amd-ondemand)"));
   EXPECT_EQ(jobs[named]["purchase"], "spot");
-  // The same instance type (2 vCPUs, 512 MiB: c6g.large at $0.068/h, the cheapest that fits, as
-  // the submission's estimate chose it), two prices.
-  EXPECT_EQ(s["instance_type"], "c6g.large");
-  EXPECT_EQ(d["instance_type"], "c6g.large");
-  EXPECT_EQ(d["usd_per_hour"], "0.068000") << d.dump();
-  EXPECT_EQ(s["usd_per_hour"], "0.023800") << s.dump();  // 35% of it
+  // The same instance type (2 vCPUs, 512 MiB of an x86_64 image: c6a.large at $0.0765/h, the
+  // cheapest x86_64 type that fits, not the cheaper Graviton c6g.large), two prices.
+  EXPECT_EQ(s["instance_type"], "c6a.large");
+  EXPECT_EQ(d["instance_type"], "c6a.large");
+  EXPECT_THAT(d["basis"].get<std::string>(), HasSubstr("the cheapest x86_64 that fits"));
+  EXPECT_EQ(d["usd_per_hour"], "0.076500") << d.dump();
+  EXPECT_EQ(s["usd_per_hour"], "0.026775") << s.dump();  // 35% of it
   EXPECT_EQ(s["region"], "us-east-1");
 
   // --spot: what the on-demand job would have cost on spot, with the recorded option named.
@@ -105,7 +106,7 @@ TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
   EXPECT_EQ(what_if[on_demand]["purchase"], "spot");
   EXPECT_THAT(what_if[on_demand]["basis"].get<std::string>(),
               HasSubstr("spot as asked (--spot), recorded on-demand"));
-  EXPECT_EQ(what_if[on_demand]["usd_per_hour"], "0.023800");
+  EXPECT_EQ(what_if[on_demand]["usd_per_hour"], "0.026775");
 
   // The table says how Batch jobs are priced.
   CliResult table = cli_.Run({"cost", "report", "--by", "job"}, Env());

@@ -77,6 +77,9 @@ class BatchRecords {
   // The latest revision deployed for a definition name in a region.
   Result<std::optional<Deployment>> LatestDeployment(std::string_view region,
                                                      std::string_view definition_name);
+  // The deployment that registered a job definition ARN (BatchJobLink::definition); empty when
+  // none did (a definition registered outside aws-hpc).
+  Result<std::optional<Deployment>> DeploymentByArn(std::string_view arn);
 
   // Creates or replaces the link of `link.job_id`.
   Status PutLink(const BatchJobLink& link);

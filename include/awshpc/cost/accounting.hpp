@@ -65,6 +65,10 @@ struct RecordedRun {
   std::string queue;          // named in the basis
   std::string purchase;       // "spot", "on-demand", "mixed" (either; not known which), or ""
   std::string instance_type;  // "" when the backend did not see it
+  // The architecture of the job's image ("x86_64", "arm64" or an architecture catalog target such
+  // as "graviton3"): without a recorded instance type, the equivalent instance is one of these.
+  // "" when not known.
+  std::string arch = {};
 };
 
 // The cost of one job for its running time, one instance per node (storage is zero: not recorded

@@ -24,4 +24,9 @@ Result<std::vector<PriceRow>> FilterByMicroarchitecture(const arch::Catalog& cat
                                                         std::string_view target,
                                                         std::vector<PriceRow> rows);
 
+// The rows a job built for `arch` can run on: an ISA name compares the rows' architecture, any
+// other name goes through the builtin catalog as above; "" keeps every row.
+Result<std::vector<PriceRow>> FilterByArchitecture(std::string_view arch,
+                                                   std::vector<PriceRow> rows);
+
 }  // namespace awshpc::cost

@@ -57,6 +57,8 @@ class CostDb {
   static int SchemaVersion();
   // The version recorded in the file.
   Result<int> FileSchemaVersion();
+  // The SQLite file (the job store's): backends keep their records beside the cost tables.
+  const std::string& Path() const;
 
   // Loads a snapshot unless one with the same Id() (its date, for shipped snapshots) is loaded. A
   // price is replaced only by a price of the same or a later date. Returns true if rows were

@@ -1,0 +1,52 @@
+// File: job_costs.hpp
+// The one path from a stored job to its actual cost, shared by `cost report` and budgets' spent:
+// the region's on-demand prices, stored spot prices, and what the job's backend recorded (AWS
+// Batch: purchase option, instance type, region and image architecture of each job).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "awshpc/batch/batch_records.hpp"
+#include "awshpc/core/clock.hpp"
+#include "awshpc/core/status.hpp"
+#include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/cost_db.hpp"
+#include "awshpc/sched/job.hpp"
+
+namespace awshpc::cost {
+
+// What the Batch backend recorded about where a job ran: the attempts' purchase option when they
+// all agree, else the queue's; the attempts' instance type when they all agree; `arch` is the
+// architecture of the deployment that registered the job's definition ("" when not known).
+RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch);
+
+class JobCosts {
+ public:
+  // Reads prices from `db` (which must outlive this) and the Batch records from the same SQLite
+  // file, opened at the first Batch job. Jobs are priced in `region` unless their backend
+  // recorded another region the catalog has prices for. `what_if_spot`: `cost report --spot`.
+  static Result<std::unique_ptr<JobCosts>> Create(CostDb& db, const std::string& region,
+                                                  bool what_if_spot);
+
+  // The job's actual cost (ActualCost with its recorded run). `job` should carry its history
+  // when it had several attempts (JobStore::Get), so every attempt counts.
+  Result<JobCost> Cost(const sched::Job& job, UnixMillis now);
+
+  const std::vector<PriceRow>& RegionPrices() const { return prices_by_region_.at(region_); }
+
+ private:
+  JobCosts(CostDb& db, std::string region) : db_(db), region_(std::move(region)) {}
+  Result<const std::vector<PriceRow>*> PricesIn(const std::string& region);
+
+  CostDb& db_;
+  std::string region_;
+  Purchase purchase_;
+  std::map<std::string, std::vector<PriceRow>> prices_by_region_;
+  std::unique_ptr<batch::BatchRecords> batch_records_;
+};
+
+}  // namespace awshpc::cost

@@ -1,0 +1,74 @@
+// File: job_costs.cpp
+#include "awshpc/cost/job_costs.hpp"
+
+#include <fmt/format.h>
+
+#include "awshpc/batch/batch_backend.hpp"
+
+namespace awshpc::cost {
+
+RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch) {
+  RecordedRun run{"AWS Batch", link.queue, link.purchase, "", arch};
+  const auto agreed = [&](auto field) {
+    std::string value;
+    for (const batch::AttemptRecord& attempt : link.attempts) {
+      const std::string& mine = attempt.*field;
+      if (mine.empty() || (!value.empty() && mine != value)) return std::string();
+      value = mine;
+    }
+    return value;
+  };
+  if (const std::string purchase = agreed(&batch::AttemptRecord::purchase); !purchase.empty()) {
+    run.purchase = purchase;
+  }
+  run.instance_type = agreed(&batch::AttemptRecord::instance_type);
+  return run;
+}
+
+Result<std::unique_ptr<JobCosts>> JobCosts::Create(CostDb& db, const std::string& region,
+                                                   bool what_if_spot) {
+  std::unique_ptr<JobCosts> costs(new JobCosts(db, region));
+  ASSIGN_OR_RETURN(std::vector<PriceRow> prices, db.Prices(PriceFilter{{}, region, "", ""}));
+  costs->prices_by_region_.emplace(region, std::move(prices));
+  // Spot prices of every region: jobs recorded as spot (and --spot) look theirs up.
+  costs->purchase_.spot = what_if_spot;
+  PriceFilter spot;
+  spot.purchase = "spot";
+  ASSIGN_OR_RETURN(costs->purchase_.spot_prices, db.Prices(spot));
+  return costs;
+}
+
+Result<const std::vector<PriceRow>*> JobCosts::PricesIn(const std::string& region) {
+  auto found = prices_by_region_.find(region);
+  if (found == prices_by_region_.end()) {
+    ASSIGN_OR_RETURN(std::vector<PriceRow> rows, db_.Prices(PriceFilter{{}, region, "", ""}));
+    found = prices_by_region_.emplace(region, std::move(rows)).first;
+  }
+  return &found->second;
+}
+
+Result<JobCost> JobCosts::Cost(const sched::Job& job, UnixMillis now) {
+  std::optional<RecordedRun> run;
+  const std::vector<PriceRow>* prices = &prices_by_region_.at(region_);
+  if (job.request.backend == batch::kBackendName) {
+    if (!batch_records_) {
+      ASSIGN_OR_RETURN(batch_records_,
+                       batch::BatchRecords::Open(db_.Path(), SystemClock::Instance()));
+    }
+    auto link = batch_records_->GetLink(job.id);
+    if (!link.ok() && link.status().code() != StatusCode::kNotFound) return link.status();
+    if (link.ok()) {
+      ASSIGN_OR_RETURN(std::optional<batch::Deployment> deployment,
+                       batch_records_->DeploymentByArn(link->definition));
+      run = RecordedRunOf(*link, deployment ? deployment->arch : std::string());
+      // Priced where it ran when the catalog has that region, else in the report's.
+      if (!link->region.empty()) {
+        ASSIGN_OR_RETURN(const std::vector<PriceRow>* ran_in, PricesIn(link->region));
+        if (!ran_in->empty()) prices = ran_in;
+      }
+    }
+  }
+  return ActualCost(job, *prices, now, purchase_, run);
+}
+
+}  // namespace awshpc::cost
