@@ -7,12 +7,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "awshpc/apps/geoschem/data_manifest.hpp"
+#include "awshpc/backend/verdict.hpp"
 #include "awshpc/core/status.hpp"
+#include "awshpc/sched/job.hpp"
 
 namespace awshpc::apps {
 
@@ -38,6 +41,10 @@ class PreparedRun {
   virtual Status Verify(const std::string& run_dir) const = 0;
   // "reached 20190708 and wrote its checkpoint": what Verify proved.
   virtual std::string VerifiedSummary() const = 0;
+  // The files a finished run must leave (verdict.hpp), judged by the backend after the job
+  // instead of its exit code alone; nullopt when the exit code decides. A run that has one
+  // should Verify with it too, so `app verify` and the job's state agree.
+  virtual std::optional<verdict::SuccessRule> SuccessCheck() const { return std::nullopt; }
 };
 
 struct RunGenerator {
@@ -69,5 +76,12 @@ class GeneratorRegistry {
  private:
   std::map<std::string, RunGenerator, std::less<>> generators_;
 };
+
+// When the request's app has a generator in `registry` whose run has a success rule, puts the
+// rule into the job's environment ($AWS_HPC_SUCCESS_RULE) so the local supervisor and
+// aws-hpc-stage judge the run by it. `app_dir` is the app's directory (the generator reads its
+// data there). Errors are the generator's refusals of the parameters, named after the app.
+Status AttachSuccessRule(const GeneratorRegistry& registry, const std::string& app_dir,
+                         sched::JobRequest& request);
 
 }  // namespace awshpc::apps

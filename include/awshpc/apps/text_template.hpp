@@ -18,4 +18,13 @@ Result<std::string> SubstituteVars(std::string_view text,
                                    const std::map<std::string, std::string, std::less<>>& vars,
                                    std::string_view file_for_messages);
 
+// What createRunDir.sh's init_rd.sh does with `envsubst "${A} ${B} ..."`: replaces `${NAME}` and
+// `$NAME` for the names in `vars` and leaves every other `$...` as it is (HEMCO's $ROOT, $YYYY,
+// shell variables). One difference on purpose: a `${RUNDIR_...}` or `$RUNDIR_...` that `vars`
+// lacks is an error "FILE:LINE: ${RUNDIR_X} is not defined" (envsubst would leave it in the file,
+// and the model would fail much later on the literal text).
+Result<std::string> SubstituteKnownVars(std::string_view text,
+                                        const std::map<std::string, std::string, std::less<>>& vars,
+                                        std::string_view file_for_messages);
+
 }  // namespace awshpc::apps

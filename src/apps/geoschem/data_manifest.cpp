@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -18,6 +19,9 @@ namespace {
 
 // GEOS-Chem's met collections: 1-hour averages, 3-hour averages, 3-hour instantaneous.
 constexpr const char* kDailyCollections[] = {"A1", "A3cld", "A3dyn", "A3mstC", "A3mstE", "I3"};
+// GCAP 2.0's daily files (GISS ModelE2.1 output names).
+constexpr const char* kGcap2DailyCollections[] = {"aijh2", "aijleh6", "aijlh6", "aijh6i",
+                                                  "aijlh6i"};
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   std::size_t at = 0;
@@ -37,6 +41,60 @@ std::string NativeFileRes(const RunConfig& run) {
   return run.met.name == "geosfp" ? "025x03125" : "05x0625";
 }
 
+using AddKey = std::function<void(DataKind, const std::string&, std::string)>;
+
+// GMAO met (MERRA-2, GEOS-FP, GEOS-IT): the constants file, every day's collections and the
+// next day's I3. Classic reads the run's grid; GCHP the native lat-lon files.
+void AddGmaoMet(const RunConfig& run, const AddKey& add) {
+  const std::string grid_dir =
+      run.gchp ? (run.met.name == "geosfp" ? "0.25x0.3125" : "0.5x0.625") : run.grid_dir;
+  const std::string file_res = run.gchp ? NativeFileRes(run) : run.grid_file_res;
+  const std::string met_dir = "GEOS_" + grid_dir + "/" + run.met.directory + "/";
+  const auto met_key = [&](const Date& day, const std::string& collection) {
+    return fmt::format("{}{:04d}/{:02d}/{}.{}.{}.{}.{}", met_dir, day.year, day.month,
+                       run.met.file_tag, day.Compact(), collection, file_res, run.met.extension);
+  };
+  const Date cn{run.met.constants_year, 1, 1};
+  const std::string cn_key =
+      fmt::format("{}{:04d}/01/{}.{}.CN.{}.{}", met_dir, cn.year, run.met.file_tag, cn.Compact(),
+                  file_res, run.met.extension);
+  add(DataKind::kMet, cn_key, "ExtData/" + cn_key);
+  for (long d = DaysFromCivil(run.start); d < DaysFromCivil(run.end); ++d) {
+    const Date day = CivilFromDays(d);
+    for (const char* collection : kDailyCollections) {
+      const std::string key = met_key(day, collection);
+      add(DataKind::kMet, key, "ExtData/" + key);
+    }
+  }
+  // The end of the last day interpolates towards the next day's first instantaneous fields.
+  const std::string next_i3 = met_key(run.end, "I3");
+  add(DataKind::kMet, next_i3, "ExtData/" + next_i3);
+}
+
+// GCAP 2.0 (HEMCO_Config.rc.gcap2_metfields): $METDIR/TOPO for the constants, and per day
+// $METDIR/$YYYY/$MM/$YYYY$MM$DD.<collection>$RUNID.nc4 for the 2-hourly averages (aijh2), the
+// 6-hourly averages (aijleh6 at level edges, aijlh6) and the 6-hourly instantaneous fields (aijh6i,
+// aijlh6i), whose next-day files PS/SPHU/TMPU_NEXTDAY read. Native 2x2.5; other grids regrid it.
+void AddGcap2Met(const RunConfig& run, const AddKey& add) {
+  const std::string met_dir = Gcap2MetDir(run) + "/";
+  add(DataKind::kMet, met_dir + "TOPO", "ExtData/" + met_dir + "TOPO");
+  const auto met_key = [&](const Date& day, const char* collection) {
+    return fmt::format("{}{:04d}/{:02d}/{}.{}{}.nc4", met_dir, day.year, day.month, day.Compact(),
+                       collection, run.gcap2.run_id);
+  };
+  for (long d = DaysFromCivil(run.start); d < DaysFromCivil(run.end); ++d) {
+    const Date day = CivilFromDays(d);
+    for (const char* collection : kGcap2DailyCollections) {
+      const std::string key = met_key(day, collection);
+      add(DataKind::kMet, key, "ExtData/" + key);
+    }
+  }
+  for (const char* collection : {"aijh6i", "aijlh6i"}) {
+    const std::string key = met_key(run.end, collection);
+    add(DataKind::kMet, key, "ExtData/" + key);
+  }
+}
+
 }  // namespace
 
 const char* DataKindName(DataKind kind) {
@@ -52,43 +110,21 @@ const char* DataKindName(DataKind kind) {
 }
 
 Result<Manifest> BuildManifest(const RunConfig& run, const std::string& bucket) {
-  if (run.met.name == "gcap2") {
-    return FailedPreconditionError(
-        "met=gcap2: GCAP 2.0 files are named by the GISS run id and scenario, which the data "
-        "manifest does not map yet; stage them yourself");
-  }
   Manifest manifest;
-  const std::string grid_dir =
-      run.gchp ? (run.met.name == "geosfp" ? "0.25x0.3125" : "0.5x0.625") : run.grid_dir;
-  const std::string file_res = run.gchp ? NativeFileRes(run) : run.grid_file_res;
-  const std::string met_dir = "GEOS_" + grid_dir + "/" + run.met.directory + "/";
-  const auto met_key = [&](const Date& day, const std::string& collection) {
-    return fmt::format("{}{:04d}/{:02d}/{}.{}.{}.{}.{}", met_dir, day.year, day.month,
-                       run.met.file_tag, day.Compact(), collection, file_res, run.met.extension);
-  };
   const auto add = [&](DataKind kind, const std::string& key, std::string destination) {
     manifest.entries.push_back({kind, bucket, key, false, std::move(destination)});
   };
-  const Date cn{run.met.constants_year, 1, 1};
-  const std::string cn_key =
-      fmt::format("{}{:04d}/01/{}.{}.CN.{}.{}", met_dir, cn.year, run.met.file_tag, cn.Compact(),
-                  file_res, run.met.extension);
-  add(DataKind::kMet, cn_key, "ExtData/" + cn_key);
-  const long first = DaysFromCivil(run.start);
   const long last = DaysFromCivil(run.end);  // exclusive
-  for (long d = first; d < last; ++d) {
-    const Date day = CivilFromDays(d);
-    for (const char* collection : kDailyCollections) {
-      const std::string key = met_key(day, collection);
-      add(DataKind::kMet, key, "ExtData/" + key);
-    }
+  if (run.met.name == "gcap2") {
+    AddGcap2Met(run, add);
+  } else {
+    AddGmaoMet(run, add);
   }
-  // The end of the last day interpolates towards the next day's first instantaneous fields.
-  const std::string next_i3 = met_key(run.end, "I3");
-  add(DataKind::kMet, next_i3, "ExtData/" + next_i3);
-
   const int last_year = CivilFromDays(last - 1).year;
   for (const std::string& pattern : run.simulation->data) {
+    // GCAP 2.0 runs compute lightning online from the GISS flash density; the GMAO-named offline
+    // inputs ($MET) do not exist for it.
+    if (run.met.name == "gcap2" && pattern.find("$MET") != std::string::npos) continue;
     const std::string with_met = ReplaceAll(pattern, "$MET", run.met.file_tag);
     std::set<std::string> prefixes;
     if (with_met.find("$YYYY") == std::string::npos) {
@@ -115,6 +151,10 @@ Result<Manifest> BuildManifest(const RunConfig& run, const std::string& bucket) 
     }
     manifest.entries.push_back({DataKind::kRestart, rest.substr(0, slash), rest.substr(slash + 1),
                                 false, "Restarts/" + restart_name});
+  } else if (run.met.name == "gcap2") {
+    return InvalidArgumentError(
+        "met=gcap2 needs restart=s3://bucket/key of a 40-level restart file: the version's "
+        "default restarts in s3://gcgrid are on 72 levels");
   } else {
     // The version's restart files (as createRunDir.sh links them) are for 2019-07-01; the run
     // directory names the copy after the start date, which HEMCO reads as the initial state.

@@ -54,8 +54,100 @@ Result<MetInfo> Met(const std::string& name) {
   if (name == "merra2") return MetInfo{name, "MERRA2", "MERRA2", "MERRA2", "nc4", 2015};
   if (name == "geosfp") return MetInfo{name, "GEOSFP", "GEOS_FP", "GEOSFP", "nc", 2011};
   if (name == "geosit") return MetInfo{name, "GEOSIT", "GEOS_IT", "GEOSIT", "nc4", 2015};
-  if (name == "gcap2") return MetInfo{name, "ModelE2.1", "GCAP2", "GCAP2", "nc4", 0};
+  // GCAP 2.0's constants are one file, TOPO, in the met directory
+  // (HEMCO_Config.rc.gcap2_metfields).
+  if (name == "gcap2") return MetInfo{name, "ModelE2.1", "GCAP2", "", "nc4", 0};
   return InvalidArgumentError("met: unknown meteorology " + QuoteForMessage(name));
+}
+
+// createRunDir.sh's GCAP 2.0 scenario menu: the `scenario` parameter's values.
+struct Gcap2Scenario {
+  const char* param;
+  const char* scenario;
+  const char* run_id;
+  std::pair<int, int> first;
+  std::pair<int, int> second;  // {0, 0} when there is one range
+  const char* available;
+};
+constexpr Gcap2Scenario kGcap2Scenarios[] = {
+    {"historical", "HIST", "E213f10aF40oQ40", {1851, 1860}, {2001, 2014}, "# 1851-1860; 2001-2014"},
+    {"historical-nudged", "HIST", "E213f10aF40oQ40nudge", {2001, 2014}, {0, 0}, "# 2001-2014"},
+    {"SSP1-1.9",
+     "SSP119",
+     "E213SSP119aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP1-2.6",
+     "SSP126",
+     "E213SSP126aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP4-3.4",
+     "SSP434",
+     "E213SSP434aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP2-4.5",
+     "SSP245",
+     "E213SSP245aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP4-6.0",
+     "SSP460",
+     "E213SSP460aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP3-7.0",
+     "SSP370",
+     "E213SSP370aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+    {"SSP5-8.5",
+     "SSP585",
+     "E213SSP585aF40oQ40",
+     {2040, 2049},
+     {2090, 2099},
+     "# 2040-2049; 2090-2099"},
+};
+
+Result<Gcap2Info> Gcap2(const std::string& param) {
+  std::vector<std::string> names;
+  for (const Gcap2Scenario& s : kGcap2Scenarios) {
+    if (param == s.param) {
+      Gcap2Info info;
+      info.scenario = s.scenario;
+      info.run_id = s.run_id;
+      info.years.push_back(s.first);
+      if (s.second.first != 0) info.years.push_back(s.second);
+      info.available = s.available;
+      return info;
+    }
+    names.push_back(s.param);
+  }
+  return InvalidArgumentError("scenario: unknown GCAP 2.0 scenario " + QuoteForMessage(param) +
+                              "; known: " + JoinOr(names));
+}
+
+// The run's years [start, end) must lie in one range of the scenario's GISS run.
+Status CheckGcap2Years(const RunConfig& run, const std::string& param) {
+  const int first = run.start.year;
+  const int last = CivilFromDays(DaysFromCivil(run.end) - 1).year;
+  for (const auto& [from, to] : run.gcap2.years) {
+    if (first >= from && last <= to) return Status::Ok();
+  }
+  std::string ranges;
+  for (const auto& [from, to] : run.gcap2.years) {
+    ranges += fmt::format("{}{}-{}", ranges.empty() ? "" : ", ", from, to);
+  }
+  return InvalidArgumentError(fmt::format(
+      "met=gcap2 scenario={} (GISS run {}) has meteorology for {} only; the run covers {} to {}",
+      param, run.gcap2.run_id, ranges, first, last));
 }
 
 struct Nest {
@@ -146,9 +238,8 @@ Status ClassicGrid(RunConfig& run, const std::map<std::string, std::string>& par
         "simulation=" +
         run.simulation->name);
   }
-  if (run.met.name == "gcap2" && fine) {
-    // GCAP 2.0 is native 2x2.5; finer grids are interpolated online but not nested.
-  }
+  // GCAP 2.0 is native 2x2.5; createRunDir.sh offers 4x5, 0.5x0.625 and 0.25x0.3125 too,
+  // interpolated online (FlexGrid), globally only (checked below).
   run.domain = Opt(params, "domain");
   if (run.domain.empty()) run.domain = "global";
   const bool has_custom_ranges =
@@ -275,6 +366,10 @@ Date CivilFromDays(long z) {
 
 int RunConfig::Days() const { return static_cast<int>(DaysFromCivil(end) - DaysFromCivil(start)); }
 
+std::string Gcap2MetDir(const RunConfig& run) {
+  return "GCAP2/" + run.gcap2.vertres + "/" + run.gcap2.run_id;
+}
+
 Result<std::pair<int, int>> DomainDecomposition(int cores) {
   if (cores < 6 || cores % 6 != 0) {
     return InvalidArgumentError(
@@ -397,6 +492,12 @@ Result<RunConfig> BuildRunConfig(const std::string& variant,
   ASSIGN_OR_RETURN(run.end, ParseDate(end, "end"));
   if (run.end <= run.start) {
     return InvalidArgumentError("end=" + end + " must be after start=" + start);
+  }
+  if (run.met.name == "gcap2") {
+    const std::string scenario =
+        Opt(params, "scenario").empty() ? "historical" : Opt(params, "scenario");
+    ASSIGN_OR_RETURN(run.gcap2, Gcap2(scenario));
+    RETURN_IF_ERROR(CheckGcap2Years(run, scenario));
   }
   run.frequency = Opt(params, "frequency");
   if (run.frequency.empty()) run.frequency = "1d";

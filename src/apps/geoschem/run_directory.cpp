@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "awshpc/apps/geoschem/rundir_completion.hpp"
 #include "awshpc/apps/text_template.hpp"
 #include "awshpc/core/paths.hpp"
 
@@ -129,12 +130,17 @@ std::map<std::string, std::string, std::less<>> RunDirVariables(const RunConfig&
   vars["RUNDIR_SIM_END_TIME"] = "000000";
   vars["RUNDIR_DATA_ROOT"] = data_root;
   vars["RUNDIR_MET"] = run.met.config;
-  vars["RUNDIR_MET_DIR"] = data_root + "/GEOS_" + MetGridDir(run) + "/" + run.met.directory;
+  vars["RUNDIR_GRID_DIR"] = MetGridDir(run);
+  vars["RUNDIR_MET_DIR"] = run.met.name == "gcap2"
+                               ? data_root + "/" + Gcap2MetDir(run)
+                               : data_root + "/GEOS_" + MetGridDir(run) + "/" + run.met.directory;
   vars["RUNDIR_GRID_RES_LONG"] = run.grid_res_long;
   vars["RUNDIR_GRID_NLEV"] = std::to_string(run.levels);
   vars["RUNDIR_GRID_LON_RANGE"] = run.lon_range;
   vars["RUNDIR_GRID_LAT_RANGE"] = run.lat_range;
-  vars["RUNDIR_CENTER_LON_180"] = "true";
+  // GCAP 2.0's native 2x2.5 grid has the date line at a cell edge; every other grid centres it.
+  vars["RUNDIR_CENTER_LON_180"] =
+      run.met.name == "gcap2" && run.grid_dir == "2x2.5" ? "false" : "true";
   vars["RUNDIR_GRID_HALF_POLAR"] = Bool(run.half_polar);
   vars["RUNDIR_GRID_NESTED_SIM"] = Bool(run.nested);
   vars["RUNDIR_GRID_BUFFER_ZONE"] = run.nested ? "[3, 3, 3, 3]" : "[0, 0, 0, 0]";
@@ -156,6 +162,7 @@ std::map<std::string, std::string, std::less<>> RunDirVariables(const RunConfig&
                              run.cores / std::max(1, run.nodes))
                : "EXPDSC: GEOS-Chem_devel";
   (void)catalog;
+  AddCreateRunDirVariables(run, vars);
   if (run.gchp) {
     vars["RUNDIR_NUM_CORES"] = std::to_string(run.cores);
     vars["RUNDIR_NUM_NODES"] = std::to_string(run.nodes);
@@ -221,6 +228,13 @@ Result<std::vector<std::string>> WriteRunDirectory(const RunConfig& run, const S
     }
     written.push_back(name);
   }
+  // What the images' stager needs to render the rest from GEOS-Chem's own templates.
+  auto variables = RunDirVariables(run, catalog);
+  ASSIGN_OR_RETURN(CompletionPlan plan, PlanCompletion(run, variables, app_dir, written));
+  RETURN_IF_ERROR(MakeDirs(out_dir + "/.aws-hpc"));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(out_dir + "/" + kCompletionPlanFile, CompletionPlanToJson(plan)));
+  written.push_back(kCompletionPlanFile);
   return written;
 }
 

@@ -92,8 +92,11 @@ TEST(WriteRunDirectoryTest, WritesFilesAndRefusesToOverwrite) {
   std::filesystem::remove_all(dir);
   auto written = WriteRunDirectory(*run, catalog, kAppDir, dir, false);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
-  EXPECT_THAT(*written, ::testing::UnorderedElementsAre("geoschem_config.yml", "HISTORY.rc",
-                                                        "HEMCO_Config.rc"));
+  // The files, then the plan the images' stager completes the directory from.
+  EXPECT_THAT(*written,
+              ::testing::UnorderedElementsAre("geoschem_config.yml", "HISTORY.rc",
+                                              "HEMCO_Config.rc", ".aws-hpc/rundir-vars.json"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/.aws-hpc/rundir-vars.json"));
   EXPECT_TRUE(std::filesystem::is_directory(dir + "/OutputDir"));
   EXPECT_TRUE(std::filesystem::is_directory(dir + "/Restarts"));
   auto again = WriteRunDirectory(*run, catalog, kAppDir, dir, false);

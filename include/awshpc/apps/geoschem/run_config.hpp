@@ -37,10 +37,22 @@ struct MetInfo {
   int constants_year = 0;  // year of the CN (constants) file
 };
 
+// GCAP 2.0 (GISS ModelE2.1) meteorology: one GISS run per scenario, as createRunDir.sh's
+// scenario menu names them, with the years the run covers.
+struct Gcap2Info {
+  std::string scenario;  // HIST, SSP245, ... (HEMCO's GCAPSCENARIO)
+  std::string run_id;    // E213f10aF40oQ40, E213SSP245aF40oQ40, ... (file names)
+  std::string giss_res = "F40";
+  std::string vertres = "40L";             // HEMCO's GCAPVERTRES
+  std::vector<std::pair<int, int>> years;  // available [first, last] year ranges
+  std::string available;                   // "# 1851-1860; 2001-2014" (RUNDIR_MET_AVAIL)
+};
+
 struct RunConfig {
   bool gchp = false;
   const Simulation* simulation = nullptr;  // points into the SimCatalog
   MetInfo met;
+  Gcap2Info gcap2;         // met=gcap2 only
   std::string resolution;  // "4x5", "C90"
   // Lat-lon (Classic): the grid as GEOS-Chem names it and its data directory.
   std::string grid_res_long;  // "4.0x5.0"
@@ -80,6 +92,10 @@ inline constexpr const char* kGeosChemVersion = "14.4.3";
 Result<RunConfig> BuildRunConfig(const std::string& variant,
                                  const std::map<std::string, std::string>& params,
                                  const SimCatalog& catalog);
+
+// GCAP 2.0's met directory under the data root: GCAP2/<vertical resolution>/<GISS run id>, e.g.
+// "GCAP2/40L/E213SSP245aF40oQ40" (HEMCO's METDIR; file names carry the run id again).
+std::string Gcap2MetDir(const RunConfig& run);
 
 // NX and NY for GCHP: NX x NY = cores, NY a multiple of 6, faces NX x NY/6 as square as possible.
 // InvalidArgument when cores is not a positive multiple of 6.
