@@ -53,4 +53,17 @@ const GeneratorRegistry& GeneratorRegistry::Builtin() {
   return registry;
 }
 
+Status AttachSuccessRule(const GeneratorRegistry& registry, const std::string& app_dir,
+                         sched::JobRequest& request) {
+  auto generator = registry.Find(request.app);
+  if (!generator.ok()) return Status::Ok();  // no generator: the exit code decides
+  ASSIGN_OR_RETURN_CTX(std::unique_ptr<PreparedRun> run,
+                       (*generator)->prepare(app_dir, request.variant, request.parameters),
+                       request.app + " (" + request.variant + ")");
+  if (auto rule = run->SuccessCheck()) {
+    request.environment[verdict::kSuccessRuleVariable] = verdict::EncodeSuccessRule(*rule);
+  }
+  return Status::Ok();
+}
+
 }  // namespace awshpc::apps

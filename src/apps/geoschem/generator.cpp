@@ -9,6 +9,7 @@
 #include "awshpc/apps/geoschem/run_config.hpp"
 #include "awshpc/apps/geoschem/run_directory.hpp"
 #include "awshpc/apps/geoschem/sim_catalog.hpp"
+#include "awshpc/apps/geoschem/success_rule.hpp"
 
 namespace awshpc::apps::geoschem {
 namespace {
@@ -43,7 +44,12 @@ class GeosChemRun final : public PreparedRun {
     return BuildManifest(run_, bucket);
   }
 
-  Status Verify(const std::string& run_dir) const override { return VerifyRun(run_, run_dir); }
+  // The same rule the job's verdict uses (success_rule.hpp), so `app verify` and the job agree.
+  Status Verify(const std::string& run_dir) const override {
+    return verdict::CheckSuccessRule(SuccessRuleFor(run_), run_dir);
+  }
+
+  std::optional<verdict::SuccessRule> SuccessCheck() const override { return SuccessRuleFor(run_); }
 
   std::string VerifiedSummary() const override {
     return fmt::format("the run reached {} and wrote its {}", run_.end.Compact(),
