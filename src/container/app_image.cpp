@@ -172,6 +172,7 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
   vars["runtime_base"] = plan.runtime_base;
   vars["build_steps"] = build_steps;
   vars["runtime_steps"] = runtime_steps;
+  vars["check_steps"] = steps.check;
   vars["stager_steps"] = request.stager != nullptr
                              ? "COPY aws-hpc/ /opt/aws-hpc/"
                              : "# (no aws-hpc-stage bundled: jobs staging through S3 fail clearly)";

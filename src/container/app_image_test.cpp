@@ -75,6 +75,34 @@ TEST_F(AppImageTest, DefaultVariantCommandAndLabels) {
   EXPECT_EQ(CountInstructions(dockerfile), 14);
 }
 
+TEST_F(AppImageTest, RecipeCheckRunsAfterTheAppIsCopiedIn) {
+  auto plan = Plan("zen4");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const std::string& dockerfile = plan->image.dockerfile;
+  const std::size_t runtime = dockerfile.find(" AS runtime\n");
+  const std::size_t packages =
+      dockerfile.find("RUN [\"/usr/local/bin/aws-hpc-install-packages\", \"lammps\"]", runtime);
+  const std::size_t copy = dockerfile.find("COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/");
+  const std::size_t check = dockerfile.find("RUN [\"lmp\", \"-h\"]");
+  ASSERT_NE(runtime, std::string::npos) << dockerfile;
+  ASSERT_NE(check, std::string::npos) << dockerfile;
+  // Runtime packages, then the app from the build stage, then the check of what ships.
+  EXPECT_LT(runtime, packages);
+  EXPECT_LT(packages, copy);
+  EXPECT_LT(copy, check) << dockerfile;
+  EXPECT_LT(check, dockerfile.find("ENTRYPOINT"));
+
+  recipe_.check.clear();
+  auto unchecked = Plan("zen4");
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_EQ(unchecked->image.dockerfile.find("RUN [\"lmp\""), std::string::npos);
+  EXPECT_NE(
+      unchecked->image.dockerfile.find("COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/\n"
+                                       "# (the recipe has no check)\n"),
+      std::string::npos)
+      << unchecked->image.dockerfile;
+}
+
 TEST_F(AppImageTest, ContentHashFollowsSpecRecipeAndBase) {
   auto a = Plan("x86_64");
   auto same = Plan("x86_64");

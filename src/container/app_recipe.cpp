@@ -412,8 +412,11 @@ Result<RecipeSteps> RenderRecipeSteps(const AppRecipe& recipe, std::string_view 
                          recipe.origin + ": runtime.env");
     steps.runtime += env;
   }
-  if (!recipe.check.empty()) steps.runtime += "RUN " + ExecForm(recipe.check) + "\n";
   if (steps.runtime.empty()) steps.runtime = "# (the recipe adds no runtime packages)\n";
+  // After the COPY of /opt/aws-hpc/app (app.Dockerfile.in), so a check can run what the build
+  // stage installed there, with the runtime stage's libraries.
+  steps.check =
+      recipe.check.empty() ? "# (the recipe has no check)" : "RUN " + ExecForm(recipe.check);
   steps.runtime.pop_back();
   steps.build.pop_back();
   return steps;

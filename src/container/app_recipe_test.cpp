@@ -198,7 +198,10 @@ TEST_F(GeosChemImageTest, ClassicAndGchpBuildDifferentThings) {
                    "\"https://github.com/geoschem/GCClassic.git\""),
             std::string::npos);
   EXPECT_NE(c.find("\"-DOMP=y\""), std::string::npos);
-  EXPECT_LT(c.find(R"(RUN ["test", "-x", "/opt/aws-hpc/app/gcclassic"])"), c.find(" AS runtime"));
+  // The check runs in the runtime stage once the app is copied in: it proves what ships.
+  const std::size_t c_check = c.find(R"(RUN ["test", "-x", "/opt/aws-hpc/app/gcclassic"])");
+  ASSERT_NE(c_check, std::string::npos) << c;
+  EXPECT_LT(c.find("COPY --from=build /opt/aws-hpc/app/"), c_check);
   EXPECT_EQ(c.find("esmf"), std::string::npos);
   EXPECT_EQ(classic->image.files.count("sources/esmf.sha256"), 0u);
 
@@ -214,7 +217,10 @@ TEST_F(GeosChemImageTest, ClassicAndGchpBuildDifferentThings) {
   EXPECT_LT(g.find("sha256sum\", \"--check\""), g.find("\"tar\", \"-xf\""));
   EXPECT_LT(g.find("\"make\", \"-C\", \"/opt/aws-hpc/src/esmf\""), g.find("\"-DRUNDIR="));
   EXPECT_NE(g.find("https://github.com/geoschem/GCHP.git"), std::string::npos);
-  EXPECT_LT(g.find(R"(RUN ["test", "-x", "/opt/aws-hpc/app/gchp"])"), g.find(" AS runtime"));
+  const std::size_t g_check = g.find(R"(RUN ["test", "-x", "/opt/aws-hpc/app/gchp"])");
+  ASSERT_NE(g_check, std::string::npos) << g;
+  EXPECT_LT(g.find("COPY --from=build /opt/aws-hpc/app/"), g_check);
+  EXPECT_EQ(g.find("RUN [\"test\"", g_check + 1), std::string::npos);  // once, not also in build
   EXPECT_EQ(g.find("-DOMP=y"), std::string::npos);
   // The runtime stage gets runtime libraries only: no compilers, no sources.
   const std::string runtime = g.substr(g.find(" AS runtime"));

@@ -49,8 +49,8 @@ struct AppRecipe {
                                                 // /opt/aws-hpc/app
   std::vector<std::string> runtime_packages;    // Debian packages for the runtime stage
   std::vector<std::pair<std::string, std::string>> runtime_env;  // ENV of the runtime stage
-  std::vector<std::string> check;       // argv run in the runtime stage to prove the
-                                        // program is there ("" when none)
+  std::vector<std::string> check;       // argv run in the runtime stage, after the app is
+                                        // copied in, to prove the program is there (empty: none)
   std::vector<RecipeVariant> variants;  // per-variant additions (`variants:`)
   std::string text;                     // the file as read (part of the content hash)
 };
@@ -68,6 +68,7 @@ AppRecipe RecipeForVariant(const AppRecipe& recipe, std::string_view variant);
 struct RecipeSteps {
   std::string build;                         // after FROM <devel base> AS build
   std::string runtime;                       // after FROM <runtime base> AS runtime
+  std::string check;                         // after the app is copied into the runtime stage
   std::map<std::string, std::string> files;  // context path -> content
 };
 // `{{ flags }}` in a step or ENV value becomes `flags` (the base's compiler flags from the
