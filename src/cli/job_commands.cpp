@@ -9,12 +9,15 @@
 #include <iostream>
 #include <set>
 
+#include "awshpc/apps/generator.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/logs.hpp"
 #include "awshpc/batch/array.hpp"
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/batch_logs.hpp"
 #include "awshpc/batch/param_file.hpp"
+#include "awshpc/batch/purchase.hpp"
+#include "awshpc/batch/rate.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -223,6 +226,56 @@ void PrintJob(CliContext& context, const Job& job) {
   }
 }
 
+// What the estimate line prices for a Batch submission, before routing picks the queue: the
+// image's architecture (--arch, else the variant's first, as the backend takes it) and the purchase
+// option (--purchase, or what a --queue's compute environments buy). Other backends: on-demand on
+// any type, as before.
+cost::SubmissionPlan EstimatePlanFor(CliContext& context, const SubmitOptions& options,
+                                     const spec::AppSpec& app, const sched::JobRequest& request) {
+  cost::SubmissionPlan plan;
+  if (options.backend != batch::kBackendName) return plan;
+  plan.arch = options.arch;
+  if (plan.arch.empty()) {
+    const spec::Variant* variant = app.FindVariant(request.variant);
+    const std::vector<std::string>& archs = variant != nullptr && !variant->architectures.empty()
+                                                ? variant->architectures
+                                                : app.architectures;
+    if (!archs.empty()) plan.arch = archs.front();
+  }
+  if (request.resources.nodes > 1) return plan;  // multi-node jobs run on on-demand only
+  std::string purchase = options.purchase == "ondemand" ? "on-demand" : options.purchase;
+  std::string why;
+  if (!options.queue.empty()) {
+    // A named queue buys as its environments do (one DescribeJobQueues and
+    // DescribeComputeEnvironments; the backend asks again when it records the job).
+    purchase.clear();
+    if (auto aws = context.Aws(); aws.ok()) {
+      if (auto client = batch::MakeRateLimitedBatchClient(**aws, aws::Environment::System());
+          client.ok()) {
+        if (auto described = batch::DescribeQueuePurchase(*client, options.queue); described.ok()) {
+          purchase = *described;
+        }
+      }
+    }
+    why = "queue " + options.queue;
+  }
+  if (purchase == "spot") {
+    plan.spot = true;
+    plan.purchase_label = why.empty() ? "spot" : "spot, " + why;
+  } else if (purchase == "on-demand") {
+    plan.purchase_label = why.empty() ? "on-demand" : "on-demand, " + why;
+  } else if (purchase == "auto" || purchase == "mixed") {
+    // Spot first with an on-demand fallback: which one runs it is not known, so the upper bound
+    // (as `cost report` prices a mixed queue).
+    plan.purchase_label = why.empty() ? "on-demand assumed for --purchase auto, the upper bound"
+                                      : "on-demand assumed, the upper bound: " + why +
+                                            " has spot and on-demand environments";
+  } else if (!why.empty()) {
+    plan.purchase_label = "on-demand assumed: the purchase option of " + why + " is not known";
+  }
+  return plan;
+}
+
 Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& result) {
   ASSIGN_OR_RETURN(const spec::AppSpec* app, context.Catalog().Find(options.app));
   spec::RenderRequest render;
@@ -275,6 +328,8 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
     request.inputs.push_back({tasks_path, batch::kTasksFileName});
   } else {
     ASSIGN_OR_RETURN_CTX(request, spec::Render(*app, render), options.app);
+    // An app that judges success by its files (GEOS-Chem) sends its rule with the job.
+    RETURN_IF_ERROR(apps::AttachSuccessRule(apps::GeneratorRegistry::Builtin(), app->dir, request));
   }
   request.name = options.name.empty() ? request.app : options.name;
   request.priority = options.priority;
@@ -290,7 +345,9 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
   ASSIGN_OR_RETURN(store::JobStore * store, context.Store());
   ASSIGN_OR_RETURN(std::string home, context.Home());
   ASSIGN_OR_RETURN(cost::SubmissionCheck cost_check,
-                   cost::CheckSubmission(home + "/jobs.db", *store, request, options.over_budget));
+                   cost::CheckSubmission(home + "/jobs.db", *store, request, options.over_budget,
+                                         SystemClock::Instance(),
+                                         EstimatePlanFor(context, options, *app, request)));
   if (!options.quiet) std::cerr << cost_check.estimate_line << "\n";
   for (const std::string& alert : cost_check.alert_lines) std::cerr << alert << "\n";
   Job job;

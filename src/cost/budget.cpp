@@ -16,6 +16,7 @@
 
 #include "awshpc/core/paths.hpp"
 #include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 #include "awshpc/cost/job_costs.hpp"
 #include "awshpc/cost/job_estimate.hpp"
 
@@ -32,9 +33,10 @@ std::string ParamsKey(const sched::JobRequest& request) {
   return key;
 }
 
-// The central estimate for a request on the cheapest type that fits; zero when none fits.
+// The central estimate for a request on the cheapest type that fits (of the plan's architecture
+// and purchase option); zero when none fits.
 Result<Money> CentralEstimate(CostDb& db, store::JobStore& store, const sched::JobRequest& request,
-                              const std::string& region,
+                              const std::string& region, const SubmissionPlan& plan,
                               std::map<std::string, std::vector<PerfRecord>>& cache,
                               std::string* line) {
   auto cached = cache.find(ParamsKey(request));
@@ -44,9 +46,19 @@ Result<Money> CentralEstimate(CostDb& db, store::JobStore& store, const sched::J
   }
   JobEstimateOptions options;
   options.region = region;
+  options.spot = plan.spot;
+  if (IsIsaName(plan.arch)) {
+    options.isas = {plan.arch};
+  } else {
+    options.microarchitecture = plan.arch;
+  }
   ASSIGN_OR_RETURN(std::vector<Estimate> estimates,
                    EstimateJob(db, cached->second, request, options));
-  if (line != nullptr) *line = EstimateLine(estimates.front(), false);
+  if (line != nullptr) {
+    *line = EstimateLineAs(estimates.front(), !plan.purchase_label.empty() ? plan.purchase_label
+                                              : plan.spot                  ? "spot"
+                                                                           : "on-demand");
+  }
   return estimates.front().total;
 }
 
@@ -85,7 +97,15 @@ Result<BudgetStatus> ComputeBudgetStatus(CostDb& db, store::JobStore& store, con
   for (sched::Job& job : jobs) {
     if (job.request.project != budget.project) continue;
     if (IsLive(job.state)) {
-      auto estimate = CentralEstimate(db, store, job.request, region, cache, nullptr);
+      // Committed as the job will be charged: spot if its backend recorded spot, on its image's
+      // architecture.
+      SubmissionPlan plan;
+      ASSIGN_OR_RETURN(std::optional<RecordedRun> run, costs->Recorded(job));
+      if (run) {
+        plan.spot = run->purchase == "spot";
+        plan.arch = run->arch;
+      }
+      auto estimate = CentralEstimate(db, store, job.request, region, plan, cache, nullptr);
       if (estimate.ok()) status.committed += *estimate;
       ++status.live_jobs;
       continue;
@@ -184,7 +204,7 @@ Status RunHook(const std::vector<std::string>& argv, const std::string& input, i
 
 Result<SubmissionCheck> CheckSubmission(const std::string& db_path, store::JobStore& store,
                                         const sched::JobRequest& request, bool over_budget,
-                                        const Clock& clock) {
+                                        const Clock& clock, const SubmissionPlan& plan) {
   SubmissionCheck check;
   auto opened = CostDb::Open(db_path, clock);
   if (!opened.ok()) {
@@ -198,7 +218,7 @@ Result<SubmissionCheck> CheckSubmission(const std::string& db_path, store::JobSt
   }
   const std::string region = DefaultCostRegion();
   std::map<std::string, std::vector<PerfRecord>> cache;
-  auto estimate = CentralEstimate(db, store, request, region, cache, &check.estimate_line);
+  auto estimate = CentralEstimate(db, store, request, region, plan, cache, &check.estimate_line);
   if (!estimate.ok())
     check.estimate_line = "Estimate: unavailable (" + estimate.status().message() + ")";
 

@@ -199,6 +199,10 @@ void MarkParetoFront(std::vector<Estimate>& estimates) {
 }
 
 std::string EstimateLine(const Estimate& estimate, bool spot) {
+  return EstimateLineAs(estimate, spot ? "spot" : "on-demand");
+}
+
+std::string EstimateLineAs(const Estimate& estimate, std::string_view purchase) {
   std::string range;
   if (estimate.total_low != estimate.total_high) {
     range = fmt::format(" ({}-{})", estimate.total_low.ToString(), estimate.total_high.ToString());
@@ -211,8 +215,7 @@ std::string EstimateLine(const Estimate& estimate, bool spot) {
   if (estimate.instances == 1) where = estimate.instance_type;
   if (estimate.share < 1) where += fmt::format(" ({:.0f}% share)", estimate.share * 100);
   return fmt::format("Estimate: {}{} on {} ({}, {}), runtime {} from {}", estimate.total.ToString(),
-                     range, where, estimate.region, spot ? "spot" : "on-demand", runtime,
-                     estimate.runtime_basis);
+                     range, where, estimate.region, purchase, runtime, estimate.runtime_basis);
 }
 
 }  // namespace awshpc::cost

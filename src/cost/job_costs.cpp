@@ -47,26 +47,32 @@ Result<const std::vector<PriceRow>*> JobCosts::PricesIn(const std::string& regio
   return &found->second;
 }
 
+Result<std::optional<RecordedRun>> JobCosts::Recorded(const sched::Job& job, std::string* region) {
+  if (job.request.backend != batch::kBackendName) return std::optional<RecordedRun>();
+  if (!batch_records_) {
+    ASSIGN_OR_RETURN(batch_records_,
+                     batch::BatchRecords::Open(db_.Path(), SystemClock::Instance()));
+  }
+  auto link = batch_records_->GetLink(job.id);
+  if (!link.ok()) {
+    if (link.status().code() == StatusCode::kNotFound) return std::optional<RecordedRun>();
+    return link.status();
+  }
+  ASSIGN_OR_RETURN(std::optional<batch::Deployment> deployment,
+                   batch_records_->DeploymentByArn(link->definition));
+  if (region != nullptr) *region = link->region;
+  return std::optional<RecordedRun>(
+      RecordedRunOf(*link, deployment ? deployment->arch : std::string()));
+}
+
 Result<JobCost> JobCosts::Cost(const sched::Job& job, UnixMillis now) {
-  std::optional<RecordedRun> run;
+  std::string ran_in;
+  ASSIGN_OR_RETURN(std::optional<RecordedRun> run, Recorded(job, &ran_in));
   const std::vector<PriceRow>* prices = &prices_by_region_.at(region_);
-  if (job.request.backend == batch::kBackendName) {
-    if (!batch_records_) {
-      ASSIGN_OR_RETURN(batch_records_,
-                       batch::BatchRecords::Open(db_.Path(), SystemClock::Instance()));
-    }
-    auto link = batch_records_->GetLink(job.id);
-    if (!link.ok() && link.status().code() != StatusCode::kNotFound) return link.status();
-    if (link.ok()) {
-      ASSIGN_OR_RETURN(std::optional<batch::Deployment> deployment,
-                       batch_records_->DeploymentByArn(link->definition));
-      run = RecordedRunOf(*link, deployment ? deployment->arch : std::string());
-      // Priced where it ran when the catalog has that region, else in the report's.
-      if (!link->region.empty()) {
-        ASSIGN_OR_RETURN(const std::vector<PriceRow>* ran_in, PricesIn(link->region));
-        if (!ran_in->empty()) prices = ran_in;
-      }
-    }
+  // Priced where it ran when the catalog has that region, else in the report's.
+  if (!ran_in.empty()) {
+    ASSIGN_OR_RETURN(const std::vector<PriceRow>* there, PricesIn(ran_in));
+    if (!there->empty()) prices = there;
   }
   return ActualCost(job, *prices, now, purchase_, run);
 }

@@ -73,7 +73,7 @@ class CostBatchCliTest : public ::testing::Test {
 };
 
 TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
-  const std::string spot = SubmitAndFinish({"--purchase", "spot"});
+  const std::string spot = SubmitAndFinish({"--purchase", "spot", "--project", "spotty"});
   const std::string on_demand = SubmitAndFinish({"--purchase", "ondemand"});
   // A queue named explicitly is looked up the same way.
   const std::string named = SubmitAndFinish({"--queue", "q-amd-spot"});
@@ -108,10 +108,47 @@ TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
               HasSubstr("spot as asked (--spot), recorded on-demand"));
   EXPECT_EQ(what_if[on_demand]["usd_per_hour"], "0.026775");
 
+  // Budgets' spent is the report's figure for the project's one job (moto runs jobs in no time,
+  // so both are $0 here; JobCostsTest checks the figures of a 10 h spot job).
+  ASSERT_EQ(cli_.Run({"cost", "budget", "set", "--project", "spotty", "--monthly", "100"}, Env())
+                .exit_code,
+            0);
+  Json budgets = RunJson(cli_, {"cost", "budget", "list"}, Env());
+  ASSERT_EQ(budgets.size(), 1u) << budgets.dump();
+  EXPECT_EQ(budgets[0]["spent_usd"], s["cost_usd"]) << budgets.dump() << s.dump();
+
   // The table says how Batch jobs are priced.
   CliResult table = cli_.Run({"cost", "report", "--by", "job"}, Env());
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("AWS Batch jobs as their queue's compute environments buy"));
+}
+
+// The estimate line before a Batch submission prices what will run: the image's architecture
+// (x86_64: c6a.large, not the cheaper Graviton c6g.large) and the purchase option asked for or
+// bought by the named queue; --purchase auto says what it assumed.
+TEST_F(CostBatchCliTest, EstimateLineNamesThePurchaseOptionPriced) {
+  const auto estimate_line = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"job",   "submit", "batch-echo", "--backend",
+                                     "batch", "-p",     "text=e"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const std::string err = cli_.Run(args, Env()).err;
+    const std::size_t at = err.find("Estimate: ");
+    return at == std::string::npos ? err : err.substr(at, err.find('\n', at) - at);
+  };
+  const std::string spot = estimate_line({"--purchase", "spot"});
+  EXPECT_THAT(spot, HasSubstr("on c6a.large (us-east-1, spot)")) << spot;
+  const std::string on_demand = estimate_line({"--purchase", "ondemand"});
+  EXPECT_THAT(on_demand, HasSubstr("on c6a.large (us-east-1, on-demand)")) << on_demand;
+  EXPECT_NE(spot.substr(0, spot.find(" on ")), on_demand.substr(0, on_demand.find(" on ")));
+  const std::string assumed = estimate_line({"--purchase", "auto"});
+  EXPECT_THAT(assumed, HasSubstr("(us-east-1, on-demand assumed for --purchase auto, the upper "
+                                 "bound)"))
+      << assumed;
+  const std::string queue = estimate_line({"--queue", "q-amd-spot"});
+  EXPECT_THAT(queue, HasSubstr("(us-east-1, spot, queue q-amd-spot)")) << queue;
+  const std::string ondemand_queue = estimate_line({"--queue", "q-amd-ondemand"});
+  EXPECT_THAT(ondemand_queue, HasSubstr("(us-east-1, on-demand, queue q-amd-ondemand)"))
+      << ondemand_queue;
 }
 
 // Budget admission and the one-line estimate hold for Batch submissions as for local ones: a

@@ -64,14 +64,26 @@ struct SubmissionCheck {
   std::vector<std::string> alert_lines;  // always printed
 };
 
-// Estimates the request (records from the store), then, if its project has a budget, refuses it
-// with ResourceExhausted naming the budget, spent, committed, left and the estimate when the
-// estimate exceeds what is left (unless `over_budget`). Admitted submissions that cross alert
+// What is known of how a submission will run before its backend routes it, so that its estimate
+// prices that: spot or on-demand, on types that run its image's architecture.
+struct SubmissionPlan {
+  bool spot = false;
+  // The purchase option as the estimate line names it ("spot", "on-demand, assumed for
+  // --purchase auto ..."); empty: "spot" or "on-demand".
+  std::string purchase_label;
+  // "x86_64", "arm64" or an architecture catalog target; empty: every type.
+  std::string arch;
+};
+
+// Estimates the request (records from the store) as `plan` says, then, if its project has a budget,
+// refuses it with ResourceExhausted naming the budget, spent, committed, left and the estimate when
+// the estimate exceeds what is left (unless `over_budget`). Admitted submissions that cross alert
 // thresholds fire each threshold once per month: the line is returned, appended as JSON to
 // `<dir of db_path>/cost-alerts.log`, and sent to the budget's hook. Estimation problems never
 // block a submission: the estimate line says why there is none.
 Result<SubmissionCheck> CheckSubmission(const std::string& db_path, store::JobStore& store,
                                         const sched::JobRequest& request, bool over_budget,
-                                        const Clock& clock = SystemClock::Instance());
+                                        const Clock& clock = SystemClock::Instance(),
+                                        const SubmissionPlan& plan = {});
 
 }  // namespace awshpc::cost

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "awshpc/core/money.hpp"
@@ -119,5 +120,7 @@ void MarkParetoFront(std::vector<Estimate>& estimates);
 
 // "$1.07 on c5.4xlarge (us-east-1, on-demand): 1h34m16s (1h25m-1h44m) from 1 past run".
 std::string EstimateLine(const Estimate& estimate, bool spot);
+// The same with the purchase option spelled out ("spot", "on-demand, assumed for ...").
+std::string EstimateLineAs(const Estimate& estimate, std::string_view purchase);
 
 }  // namespace awshpc::cost

@@ -36,6 +36,10 @@ class JobCosts {
   // when it had several attempts (JobStore::Get), so every attempt counts.
   Result<JobCost> Cost(const sched::Job& job, UnixMillis now);
 
+  // What the job's backend recorded about where it runs or ran (nullopt for local jobs and
+  // jobs without a record); `region` (if given) is set to the recorded region.
+  Result<std::optional<RecordedRun>> Recorded(const sched::Job& job, std::string* region = nullptr);
+
   const std::vector<PriceRow>& RegionPrices() const { return prices_by_region_.at(region_); }
 
  private:
