@@ -72,9 +72,41 @@ TEST_F(DataManifestTest, GeosFpFineGridAndGchpNativeMet) {
   EXPECT_EQ(restart.bucket, "my-bucket");
   EXPECT_EQ(restart.key, "restarts/GEOSChem.Restart.c90.nc4");
   EXPECT_EQ(restart.destination, "Restarts/GEOSChem.Restart.20190701_0000z.c90.nc4");
-  auto gcap = Build("classic", {{"met", "gcap2"}, {"levels", "40"}, {"resolution", "2x2.5"}});
-  ASSERT_TRUE(gcap.ok()) << gcap.status().ToString();
-  EXPECT_THAT(BuildManifest(*gcap, "gcgrid").status().message(), HasSubstr("gcap2"));
+}
+
+// GCAP 2.0 (HEMCO_Config.rc.gcap2_metfields): TOPO, five daily GISS files named by the run id,
+// the next day's instantaneous files; a 40-level restart must be given.
+TEST_F(DataManifestTest, Gcap2MetKeysAreNamedByGissRunId) {
+  const testing::Params gcap2 = {{"met", "gcap2"},        {"levels", "40"},
+                                 {"resolution", "2x2.5"}, {"scenario", "SSP2-4.5"},
+                                 {"start", "2090-07-31"}, {"end", "2090-08-02"}};
+  auto run = Build("classic", gcap2);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto no_restart = BuildManifest(*run, "gcgrid");
+  ASSERT_FALSE(no_restart.ok());
+  EXPECT_THAT(no_restart.status().message(), HasSubstr("met=gcap2 needs restart=s3://"));
+  testing::Params with_restart = gcap2;
+  with_restart.push_back({"restart", "s3://my-bucket/GEOSChem.Restart.40L.nc4"});
+  run = Build("classic", with_restart);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto manifest = BuildManifest(*run, "gcgrid");
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  const std::vector<std::string> keys = Keys(*manifest);
+  const std::string dir = "GCAP2/40L/E213SSP245aF40oQ40/";
+  EXPECT_EQ(keys.front(), dir + "TOPO");
+  EXPECT_THAT(keys, ::testing::Contains(dir + "2090/07/20900731.aijh2E213SSP245aF40oQ40.nc4"));
+  EXPECT_THAT(keys, ::testing::Contains(dir + "2090/08/20900801.aijleh6E213SSP245aF40oQ40.nc4"));
+  EXPECT_THAT(keys, ::testing::Contains(dir + "2090/08/20900802.aijlh6iE213SSP245aF40oQ40.nc4"));
+  EXPECT_THAT(keys, ::testing::Not(
+                        ::testing::Contains(dir + "2090/08/20900802.aijh2E213SSP245aF40oQ40.nc4")));
+  // No GMAO-named offline lightning for GCAP 2.0 (it is computed online).
+  for (const std::string& key : keys) EXPECT_THAT(key, ::testing::Not(HasSubstr("$MET"))) << key;
+  EXPECT_THAT(keys, ::testing::Not(::testing::Contains(HasSubstr("OFFLINE_LIGHTNING"))));
+  // TOPO + 2 days x 5 collections + the next day's 2 instantaneous files.
+  int met = 0;
+  for (const auto& e : manifest->entries) met += e.kind == DataKind::kMet ? 1 : 0;
+  EXPECT_EQ(met, 13);
+  EXPECT_EQ(manifest->entries.back().bucket, "my-bucket");
 }
 
 TEST(TransferCostTest, FreeInRegionPricedElsewhere) {
@@ -158,6 +190,54 @@ TEST_F(DataManifestTest, PlansAndStagesAgainstMotoSeededWithMiniatureGcgrid) {
   auto refused = StageData(s3, *gap, dir.path());
   ASSERT_FALSE(refused.ok());
   EXPECT_THAT(refused.status().message(), HasSubstr("1 inputs are missing"));
+}
+
+TEST_F(DataManifestTest, PlansGcap2AgainstMotoSeededWithMiniatureGcgrid) {
+  aws::testing::MotoEnvironment moto;
+  ASSERT_TRUE(moto.ok()) << moto.error();
+  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
+  ASSERT_TRUE(s3.CreateBucket({"my-bucket", ""}).ok());
+  auto run = Build("classic", {{"met", "gcap2"},
+                               {"levels", "40"},
+                               {"resolution", "4x5"},
+                               {"simulation", "TransportTracers"},
+                               {"start", "2005-07-01"},
+                               {"end", "2005-07-02"},
+                               {"restart", "s3://my-bucket/rst/GEOSChem.Restart.40L.nc4"}});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto manifest = BuildManifest(*run, "gcgrid");
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  // The miniature GCAP2 layout: every exact key, one file under each prefix, and a neighbour
+  // from another scenario's run that the plan must not pick up.
+  std::uint64_t expected = 0;
+  for (const ManifestEntry& entry : manifest->entries) {
+    const std::string key = entry.is_prefix ? entry.key + "a.nc" : entry.key;
+    ASSERT_TRUE(s3.PutObject({entry.bucket, key, "", std::string(64, 'g'), "", {}}).ok()) << key;
+    expected += 64;
+  }
+  ASSERT_TRUE(s3.PutObject({"gcgrid",
+                            "GCAP2/40L/E213SSP245aF40oQ40/2005/07/x.nc4",
+                            "",
+                            std::string(999, 'x'),
+                            "",
+                            {}})
+                  .ok());
+  auto plan = PlanData(s3, *manifest);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_THAT(plan->missing, ::testing::IsEmpty());
+  EXPECT_EQ(plan->bytes, expected);
+  EXPECT_EQ(plan->objects.size(), manifest->entries.size());
+  aws::testing::TempDir dir;
+  auto staged = StageData(s3, *plan, dir.path());
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/ExtData/GCAP2/40L/E213f10aF40oQ40/TOPO"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/ExtData/GCAP2/40L/E213f10aF40oQ40/2005/07/"
+                                                   "20050701.aijlh6E213f10aF40oQ40.nc4"));
+  EXPECT_TRUE(
+      std::filesystem::exists(dir.path() + "/Restarts/GEOSChem.Restart.20050701_0000z.nc4"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "awshpc/apps/geoschem/success_rule.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 
@@ -300,11 +301,6 @@ Status GchpGrid(RunConfig& run, const std::map<std::string, std::string>& params
                                 " is not offered by GCHP (GCHP runs fullchem, carbon, CH4, CO2, "
                                 "tagO3 and TransportTracers); use --variant classic");
   }
-  if (run.met.name == "gcap2") {
-    return InvalidArgumentError(
-        "met=gcap2 is GEOS-Chem Classic only; GCHP reads merra2, geosfp "
-        "or geosit");
-  }
   if (run.levels != 72) {
     return InvalidArgumentError(fmt::format("GCHP needs levels=72; got levels={}", run.levels));
   }
@@ -389,41 +385,14 @@ Result<std::pair<int, int>> DomainDecomposition(int cores) {
   return std::make_pair(best_nx, cores / best_nx);
 }
 
+// Both judge with the success rule jobs carry (success_rule.hpp), so `app verify` and a job's
+// verdict cannot drift apart.
 Status VerifyGchpRun(const RunConfig& run, const std::string& run_dir) {
-  const std::string expected = run.end.Compact() + " 000000";
-  auto cap = ReadFileToString(run_dir + "/cap_restart", 4096);
-  if (!cap.ok()) return FailedPreconditionError("no cap_restart in " + run_dir);
-  std::string text = *cap;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (text != expected) {
-    return FailedPreconditionError("cap_restart is " + QuoteForMessage(text) +
-                                   ", not the end time " + expected + ": the run stopped early");
-  }
-  // GCHP writes its final state as gcchem_internal_checkpoint, or (renamed by the run script)
-  // Restarts/GEOSChem.Restart.<end>_0000z.c<N>.nc4.
-  const std::string renamed = fmt::format("{}/Restarts/GEOSChem.Restart.{}_0000z.c{}.nc4", run_dir,
-                                          run.end.Compact(), run.cs_res);
-  for (const std::string& path : {run_dir + "/gcchem_internal_checkpoint", renamed}) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > 0) {
-      return Status::Ok();
-    }
-  }
-  return FailedPreconditionError("cap_restart reached " + expected +
-                                 " but there is no checkpoint (" + run_dir +
-                                 "/gcchem_internal_checkpoint or " + renamed + ")");
+  return VerifyRun(run, run_dir);
 }
 
 Status VerifyRun(const RunConfig& run, const std::string& run_dir) {
-  if (run.gchp) return VerifyGchpRun(run, run_dir);
-  const std::string restart =
-      fmt::format("{}/Restarts/GEOSChem.Restart.{}_0000z.nc4", run_dir, run.end.Compact());
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(restart, ec) &&
-      std::filesystem::file_size(restart, ec) > 0) {
-    return Status::Ok();
-  }
-  return FailedPreconditionError("no end-of-run restart " + restart + ": the run did not finish");
+  return verdict::CheckSuccessRule(SuccessRuleFor(run), run_dir);
 }
 
 Result<std::string> HistoryFrequency(const std::string& frequency) {
@@ -470,6 +439,11 @@ Result<RunConfig> BuildRunConfig(const std::string& variant,
   }
   ASSIGN_OR_RETURN(std::string met, Get(params, "met"));
   ASSIGN_OR_RETURN(run.met, Met(met));
+  if (run.gchp && run.met.name == "gcap2") {
+    return InvalidArgumentError(
+        "met=gcap2 is GEOS-Chem Classic only (GCHP's createRunDir.sh offers merra2, geosfp and "
+        "geosit); use --variant classic");
+  }
   ASSIGN_OR_RETURN(run.resolution, Get(params, "resolution"));
   ASSIGN_OR_RETURN(std::string levels, Get(params, "levels"));
   ASSIGN_OR_RETURN(run.levels, ToInt(levels, "levels"));

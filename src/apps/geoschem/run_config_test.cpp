@@ -78,12 +78,46 @@ TEST_F(RunConfigTest, RefusesImpossibleCombinationsWithTheReason) {
                                 {"lat_range", "0,10"}}),
               HasSubstr("MIN < MAX"));
   EXPECT_THAT(Error("classic", {{"met", "gcap2"}}), HasSubstr("40 levels"));
+  // GCAP 2.0: the scenario's GISS run covers some years only; no cubed-sphere, no nesting.
+  EXPECT_THAT(Error("classic", {{"met", "gcap2"}, {"levels", "40"}}),
+              HasSubstr("met=gcap2 scenario=historical (GISS run E213f10aF40oQ40) has meteorology "
+                        "for 1851-1860, 2001-2014 only; the run covers 2019 to 2019"));
+  EXPECT_THAT(Error("classic", {{"met", "gcap2"},
+                                {"levels", "40"},
+                                {"scenario", "SSP5-8.5"},
+                                {"start", "2049-12-31"},
+                                {"end", "2050-01-02"}}),
+              HasSubstr("2040-2049, 2090-2099 only; the run covers 2049 to 2050"));
+  EXPECT_THAT(Error("classic", {{"met", "gcap2"},
+                                {"levels", "40"},
+                                {"resolution", "0.5x0.625"},
+                                {"domain", "NA"},
+                                {"start", "2005-07-01"},
+                                {"end", "2005-07-02"}}),
+              HasSubstr("nested grids are not offered for met=gcap2"));
+  EXPECT_THAT(Error("gchp", {{"met", "gcap2"}, {"resolution", "C24"}, {"cores", "24"}}),
+              HasSubstr("met=gcap2 is GEOS-Chem Classic only"));
   EXPECT_THAT(Error("gchp", {{"resolution", "C90"}, {"cores", "96"}, {"nodes", "5"}}),
               HasSubstr("cannot be divided evenly among nodes=5"));
   EXPECT_THAT(Error("gchp", {{"resolution", "C24"}, {"cores", "6000"}}), HasSubstr("too many"));
   EXPECT_THAT(Error("classic", {{"collections", "SpeciesConk"}}),
               HasSubstr("did you mean SpeciesConc?"));
   EXPECT_THAT(Error("classic", {{"frequency", "45d"}}), HasSubstr("at most 31d"));
+}
+
+TEST_F(RunConfigTest, Gcap2ScenarioNamesTheGissRun) {
+  auto run = Build("classic", {{"met", "gcap2"},
+                               {"levels", "40"},
+                               {"resolution", "0.25x0.3125"},
+                               {"scenario", "historical-nudged"},
+                               {"start", "2014-12-01"},
+                               {"end", "2015-01-01"}});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->gcap2.scenario, "HIST");
+  EXPECT_EQ(run->gcap2.run_id, "E213f10aF40oQ40nudge");
+  EXPECT_EQ(run->gcap2.vertres, "40L");
+  EXPECT_EQ(Gcap2MetDir(*run), "GCAP2/40L/E213f10aF40oQ40nudge");
+  EXPECT_FALSE(run->half_polar);  // regridded online from 2x2.5, no half-size polar boxes
 }
 
 TEST_F(RunConfigTest, GchpDecomposesCoresIntoSquareFaces) {
