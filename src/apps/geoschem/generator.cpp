@@ -44,10 +44,7 @@ class GeosChemRun final : public PreparedRun {
     return BuildManifest(run_, bucket);
   }
 
-  // The same rule the job's verdict uses (success_rule.hpp), so `app verify` and the job agree.
-  Status Verify(const std::string& run_dir) const override {
-    return verdict::CheckSuccessRule(SuccessRuleFor(run_), run_dir);
-  }
+  Status Verify(const std::string& run_dir) const override { return VerifyRun(run_, run_dir); }
 
   std::optional<verdict::SuccessRule> SuccessCheck() const override { return SuccessRuleFor(run_); }
 
