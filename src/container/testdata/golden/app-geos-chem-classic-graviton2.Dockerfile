@@ -13,6 +13,9 @@ RUN ["git", "-C", "/opt/aws-hpc/src/gcclassic", "submodule", "status", "--recurs
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gcclassic", "-B", "/opt/aws-hpc/src/gcclassic/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DOMP=y", "-DCMAKE_Fortran_FLAGS=-mcpu=neoverse-n1", "-DCMAKE_C_FLAGS=-mcpu=neoverse-n1", "-DCMAKE_CXX_FLAGS=-mcpu=neoverse-n1"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gcclassic/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gcclassic/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gcclassic/src/GEOS-Chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCClassic/createRunDir.sh"]
 FROM hpc-base-graviton2:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/
@@ -29,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:5e8c69f0e807bb587c85d4e6215beba59b5b61848286c6d45531ece5dcf841b6" \
+    io.aws-hpc.content-hash="sha256:903832d460f8408bce2f02e8858ff9f1c6b284ed67a579044667004f08b70717" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="classic" \

@@ -13,6 +13,9 @@ RUN ["git", "-C", "/opt/aws-hpc/src/gcclassic", "submodule", "status", "--recurs
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gcclassic", "-B", "/opt/aws-hpc/src/gcclassic/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DOMP=y", "-DCMAKE_Fortran_FLAGS=-mcpu=neoverse-v1", "-DCMAKE_C_FLAGS=-mcpu=neoverse-v1", "-DCMAKE_CXX_FLAGS=-mcpu=neoverse-v1"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gcclassic/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gcclassic/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gcclassic/src/GEOS-Chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCClassic/createRunDir.sh"]
 FROM hpc-base-graviton3:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/
@@ -29,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:de7f2887a8ee47f380c71427856aa688fe55e72824593c5995143a5322444d33" \
+    io.aws-hpc.content-hash="sha256:58ce1ffe4b0169a5d6dbb80dea0fb6160a681bbfa22bce5555746f0dafbeae09" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="classic" \

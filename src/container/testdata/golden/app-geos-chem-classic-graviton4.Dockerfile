@@ -13,6 +13,9 @@ RUN ["git", "-C", "/opt/aws-hpc/src/gcclassic", "submodule", "status", "--recurs
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gcclassic", "-B", "/opt/aws-hpc/src/gcclassic/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DOMP=y", "-DCMAKE_Fortran_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710", "-DCMAKE_C_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710", "-DCMAKE_CXX_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gcclassic/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gcclassic/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gcclassic/src/GEOS-Chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCClassic/createRunDir.sh"]
 FROM hpc-base-graviton4:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/
@@ -29,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:7830d92d68a0cb4906b1c00467adf7b15071fdf9d7128c96a5dab2955de2ce94" \
+    io.aws-hpc.content-hash="sha256:743902e6a80c64346bd6a6918bf0d614f28a0e6e661b5c6fd2a66f98f0735e36" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="classic" \

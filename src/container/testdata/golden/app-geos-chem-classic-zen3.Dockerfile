@@ -13,6 +13,9 @@ RUN ["git", "-C", "/opt/aws-hpc/src/gcclassic", "submodule", "status", "--recurs
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gcclassic", "-B", "/opt/aws-hpc/src/gcclassic/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DOMP=y", "-DCMAKE_Fortran_FLAGS=-march=znver3 -mtune=znver3", "-DCMAKE_C_FLAGS=-march=znver3 -mtune=znver3", "-DCMAKE_CXX_FLAGS=-march=znver3 -mtune=znver3"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gcclassic/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gcclassic/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gcclassic/src/GEOS-Chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCClassic/createRunDir.sh"]
 FROM hpc-base-zen3:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/
@@ -29,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:ed718afe911faefe545b69222122952a97a38e447dfa7a9d10f4c2c9df002e32" \
+    io.aws-hpc.content-hash="sha256:2ad3663fe3bd886d7436a89ef55bff932047b48c0b0c50543812775cef4bbd21" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="classic" \

@@ -13,6 +13,9 @@ RUN ["git", "-C", "/opt/aws-hpc/src/gcclassic", "submodule", "status", "--recurs
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gcclassic", "-B", "/opt/aws-hpc/src/gcclassic/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DOMP=y", "-DCMAKE_Fortran_FLAGS=-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg", "-DCMAKE_C_FLAGS=-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg", "-DCMAKE_CXX_FLAGS=-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gcclassic/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gcclassic/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gcclassic/src/GEOS-Chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCClassic/createRunDir.sh"]
 FROM hpc-base-zen4:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 COPY --from=build /opt/aws-hpc/app/ /opt/aws-hpc/app/
@@ -29,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:4f3613e44e90cd6f67ef4ff16f867f8aea358ed51bad0b2dab7a1a9eab1b58f9" \
+    io.aws-hpc.content-hash="sha256:79268dbcbe95954960501f4271c0d5eb13cdc50ae2941456c2d2636ffe5bdeda" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="classic" \

@@ -35,6 +35,9 @@ RUN ["make", "-C", "/opt/aws-hpc/src/esmf", "install"]
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gchp", "-B", "/opt/aws-hpc/src/gchp/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DCMAKE_PREFIX_PATH=/opt/aws-hpc/app/esmf", "-DCMAKE_Fortran_FLAGS=-march=armv8-a -mtune=generic", "-DCMAKE_C_FLAGS=-march=armv8-a -mtune=generic", "-DCMAKE_CXX_FLAGS=-march=armv8-a -mtune=generic"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gchp/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gchp/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gchp/src/GCHP_GridComp/GEOSChem_GridComp/geos-chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCHP/createRunDir.sh"]
 FROM hpc-base-arm64:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 ENV LD_LIBRARY_PATH="/opt/aws-hpc/app/esmf/lib" \
@@ -54,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:336e4630946130e57e02dec48be8bf06fb40d6a6926845e72028c6ddef4e0f8f" \
+    io.aws-hpc.content-hash="sha256:8f61110defe04f2c0247cb564803457987b0f677a8548409b0f0706b039a14c5" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="gchp" \

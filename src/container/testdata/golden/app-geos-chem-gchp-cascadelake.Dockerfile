@@ -35,6 +35,9 @@ RUN ["make", "-C", "/opt/aws-hpc/src/esmf", "install"]
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gchp", "-B", "/opt/aws-hpc/src/gchp/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DCMAKE_PREFIX_PATH=/opt/aws-hpc/app/esmf", "-DCMAKE_Fortran_FLAGS=-march=cascadelake -mtune=cascadelake", "-DCMAKE_C_FLAGS=-march=cascadelake -mtune=cascadelake", "-DCMAKE_CXX_FLAGS=-march=cascadelake -mtune=cascadelake"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gchp/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gchp/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gchp/src/GCHP_GridComp/GEOSChem_GridComp/geos-chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCHP/createRunDir.sh"]
 FROM hpc-base-cascadelake:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 ENV LD_LIBRARY_PATH="/opt/aws-hpc/app/esmf/lib" \
@@ -54,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:d6727bb8408ae898a17eaa8e7e894c10301d750d8a9a78a1feedc262f1f5bd6f" \
+    io.aws-hpc.content-hash="sha256:b7842077cca13d863aabb433edb4d124f26a57a9a7433b0833b3752f9f3f582f" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="gchp" \

@@ -35,6 +35,9 @@ RUN ["make", "-C", "/opt/aws-hpc/src/esmf", "install"]
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gchp", "-B", "/opt/aws-hpc/src/gchp/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DCMAKE_PREFIX_PATH=/opt/aws-hpc/app/esmf", "-DCMAKE_Fortran_FLAGS=-mcpu=neoverse-n1", "-DCMAKE_C_FLAGS=-mcpu=neoverse-n1", "-DCMAKE_CXX_FLAGS=-mcpu=neoverse-n1"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gchp/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gchp/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gchp/src/GCHP_GridComp/GEOSChem_GridComp/geos-chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCHP/createRunDir.sh"]
 FROM hpc-base-graviton2:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 ENV LD_LIBRARY_PATH="/opt/aws-hpc/app/esmf/lib" \
@@ -54,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:71793eaff826697747dfb87ad63012b4c4f46ccb0f96e01e1211d7e6903de024" \
+    io.aws-hpc.content-hash="sha256:1dd4ecfbfedfd892536e858e8d6973dfbd66995082aa352803f887acd5940adf" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="gchp" \

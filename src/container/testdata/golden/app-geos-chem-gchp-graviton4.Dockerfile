@@ -35,6 +35,9 @@ RUN ["make", "-C", "/opt/aws-hpc/src/esmf", "install"]
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gchp", "-B", "/opt/aws-hpc/src/gchp/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DCMAKE_PREFIX_PATH=/opt/aws-hpc/app/esmf", "-DCMAKE_Fortran_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710", "-DCMAKE_C_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710", "-DCMAKE_CXX_FLAGS=-march=armv9-a+i8mm+bf16 -mtune=cortex-a710"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gchp/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gchp/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gchp/src/GCHP_GridComp/GEOSChem_GridComp/geos-chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCHP/createRunDir.sh"]
 FROM hpc-base-graviton4:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 ENV LD_LIBRARY_PATH="/opt/aws-hpc/app/esmf/lib" \
@@ -54,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:1bc19e0eae850ff8b447236a1be50a998b26bb1b0983308b58c560435c3b88c4" \
+    io.aws-hpc.content-hash="sha256:a8ee3f6ac9b26259cd3b60f2cc28b782993e07c6d67f2cfe97e820f2e21feced" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="gchp" \

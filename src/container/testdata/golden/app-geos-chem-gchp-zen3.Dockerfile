@@ -35,6 +35,9 @@ RUN ["make", "-C", "/opt/aws-hpc/src/esmf", "install"]
 RUN ["cmake", "-S", "/opt/aws-hpc/src/gchp", "-B", "/opt/aws-hpc/src/gchp/build", "-DCMAKE_BUILD_TYPE=Release", "-DRUNDIR=/opt/aws-hpc/app", "-DCMAKE_PREFIX_PATH=/opt/aws-hpc/app/esmf", "-DCMAKE_Fortran_FLAGS=-march=znver3 -mtune=znver3", "-DCMAKE_C_FLAGS=-march=znver3 -mtune=znver3", "-DCMAKE_CXX_FLAGS=-march=znver3 -mtune=znver3"]
 RUN ["cmake", "--build", "/opt/aws-hpc/src/gchp/build", "--parallel", "4"]
 RUN ["cmake", "--install", "/opt/aws-hpc/src/gchp/build"]
+RUN ["mkdir", "-p", "/opt/aws-hpc/app/share/geos-chem"]
+RUN ["cp", "-R", "/opt/aws-hpc/src/gchp/src/GCHP_GridComp/GEOSChem_GridComp/geos-chem/run", "/opt/aws-hpc/app/share/geos-chem/run"]
+RUN ["test", "-f", "/opt/aws-hpc/app/share/geos-chem/run/GCHP/createRunDir.sh"]
 FROM hpc-base-zen3:20261129 AS runtime
 RUN ["/usr/local/bin/aws-hpc-install-packages", "libgfortran5", "libgomp1"]
 ENV LD_LIBRARY_PATH="/opt/aws-hpc/app/esmf/lib" \
@@ -54,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:2781993685fda0d9fb8636179311ea865fb2f8cc7b0a87a122fa70c4c2ff070a" \
+    io.aws-hpc.content-hash="sha256:7202076d18dcc1ef70ca3ec35af7b684065608f447b98bf51baeb56f288f6fdc" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="gchp" \
