@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "../yaml_util.hpp"
 #include "awshpc/apps/text_template.hpp"
@@ -64,6 +65,11 @@ std::vector<std::string> SettingsFiles(const RunConfig& run) {
   }
   files.push_back(dir + (run.met.name == "gcap2" ? "gcap2_hemco.txt" : "gmao_hemco.txt"));
   return files;
+}
+
+// A relative path that cannot leave its directory (the plan file may have been edited by hand).
+bool IsRelativeInside(const std::string& path) {
+  return !path.empty() && !path.starts_with("/") && path.find("..") == std::string::npos;
 }
 
 bool Listed(const YAML::Node& list, const std::string& value) {
@@ -253,8 +259,12 @@ Result<CompletionPlan> CompletionPlanFromJson(std::string_view text, std::string
     }
   }
   for (std::size_t i = 0; i < in["settings"].size(); ++i) {
-    RETURN_IF_ERROR(
-        string_at(in["settings"][i], fmt::format("settings[{}]", i), plan.settings.emplace_back()));
+    const std::string at = fmt::format("settings[{}]", i);
+    RETURN_IF_ERROR(string_at(in["settings"][i], at, plan.settings.emplace_back()));
+    if (!IsRelativeInside(plan.settings.back())) {
+      return InvalidArgumentError(fmt::format("{}: {}: {} is not a path inside the template tree",
+                                              file, at, QuoteForMessage(plan.settings.back())));
+    }
   }
   for (std::size_t i = 0; i < in["generated"].size(); ++i) {
     RETURN_IF_ERROR(string_at(in["generated"][i], fmt::format("generated[{}]", i),
@@ -284,12 +294,16 @@ Result<CompletionPlan> CompletionPlanFromJson(std::string_view text, std::string
           fmt::format("{}: {}.mode: {}", file, at, parsed.status().message()));
     }
     f.mode = *parsed;
-    // Destinations stay inside the run directory.
-    if (f.destination.empty() || f.destination.starts_with("/") ||
-        f.destination.find("..") != std::string::npos) {
-      return InvalidArgumentError(
-          fmt::format("{}: {}.to: {} is not a path inside the run directory", file, at,
-                      QuoteForMessage(f.destination)));
+    // Templates stay inside the tree, destinations inside the run directory.
+    for (const auto& [path, field, where] :
+         {std::tuple<const std::string&, const char*, const char*>{f.source, ".template",
+                                                                   "the template tree"},
+          std::tuple<const std::string&, const char*, const char*>{f.destination, ".to",
+                                                                   "the run directory"}}) {
+      if (!IsRelativeInside(path)) {
+        return InvalidArgumentError(fmt::format("{}: {}{}: {} is not a path inside {}", file, at,
+                                                field, QuoteForMessage(path), where));
+      }
     }
     plan.files.push_back(std::move(f));
   }

@@ -230,7 +230,13 @@ TEST_F(RunDirCompletionTest, PlanRoundTripsAndNamesGcap2Settings) {
           "files": [{"template": "a", "to": "../escape", "mode": "copy"}]})",
       "plan.json");
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr("plan.json: files[0].to"));
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("plan.json: files[0].to: \"../escape\" is not a path inside the run"));
+  auto outside = CompletionPlanFromJson(
+      R"({"template_root": "/x", "settings": [], "generated": [], "variables": {},
+          "files": [{"template": "/etc/passwd", "to": "a", "mode": "copy"}]})",
+      "plan.json");
+  EXPECT_THAT(outside.status().message(), HasSubstr("files[0].template"));
   EXPECT_FALSE(CompletionPlanFromJson("[]", "plan.json").ok());
 }
 
