@@ -20,6 +20,7 @@
 #include "awshpc/core/clock.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/units.hpp"
+#include "awshpc/cost/storage_records.hpp"
 #include "awshpc/perf/performance_parser.hpp"
 #include "awshpc/store/sqlite_job_store.hpp"
 #include "process.hpp"
@@ -185,6 +186,23 @@ RunResult WaitForJob(store::JobStore& store, const LocalBackendOptions& options,
   return result;
 }
 
+// What this attempt left in the job's work directory, for `cost report` (cost/storage_records.hpp):
+// the bytes at its end, held for its running time. A failure is logged, never the job's.
+void RecordWorkDirBytes(const LocalBackendOptions& options, const std::string& job_id,
+                        const std::string& work_dir, double held_seconds, store::JobStore& store) {
+  const auto record = [&]() -> Status {
+    ASSIGN_OR_RETURN(std::int64_t bytes, cost::DirectoryBytes(work_dir));
+    ASSIGN_OR_RETURN(Job current, store.Get(job_id));  // attempts counts this one
+    ASSIGN_OR_RETURN(auto records, cost::StorageRecords::Open(options.store_path));
+    return records->Put(
+        job_id, cost::StoredData{std::max(1, current.attempts), std::string(cost::kStoredInWorkDir),
+                                 bytes, held_seconds});
+  };
+  if (Status status = record(); !status.ok()) {
+    LogProblem(job_id, "recording the work directory's size: " + status.ToString());
+  }
+}
+
 // Runs one claimed job through RUNNING to a terminal state (or back to RUNNABLE for a retry).
 void RunOneJob(store::JobStore& store, const LocalBackendOptions& options, Job job) {
   const std::string work_dir = JobDir(options, job.id);
@@ -249,6 +267,7 @@ void RunOneJob(store::JobStore& store, const LocalBackendOptions& options, Job j
     outcome.term_signal = WTERMSIG(run.wait_status);
     reason = "killed by " + SignalName(*outcome.term_signal);
   }
+  RecordWorkDirBytes(options, job.id, work_dir, outcome.usage.wall_seconds, store);
   if (!job.request.performance_parser.empty()) {
     auto metrics = perf::ParsePerformance(job.request.performance_parser, work_dir);
     if (metrics.ok()) outcome.metrics = *metrics;

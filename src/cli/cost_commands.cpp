@@ -438,6 +438,7 @@ Status Report(CliContext& context, const ReportOptions& options) {
                              {"jobs", row.jobs},
                              {"running_hours", row.running_hours},
                              {"core_hours", row.core_hours},
+                             {"storage_usd", row.storage.ToDecimalString()},
                              {"cost_usd", row.total.ToDecimalString()}});
     }
     if (by == cost::GroupBy::kJob) {
@@ -456,6 +457,9 @@ Status Report(CliContext& context, const ReportOptions& options) {
                                {"purchase", c.purchase},
                                {"instances", c.instances},
                                {"usd_per_hour", c.per_hour.ToDecimalString()},
+                               {"compute_usd", c.compute.ToDecimalString()},
+                               {"stored_bytes", c.stored_bytes},
+                               {"storage_usd", c.storage.ToDecimalString()},
                                {"cost_usd", c.total.ToDecimalString()},
                                {"basis", c.basis}});
       }
@@ -469,18 +473,22 @@ Status Report(CliContext& context, const ReportOptions& options) {
                                 ": expected table, csv or json");
   }
   std::vector<std::vector<std::string>> table;
+  Money storage;
   for (const auto& row : rows) {
     table.push_back({row.key, std::to_string(row.jobs), fmt::format("{:.3f}", row.running_hours),
-                     fmt::format("{:.3f}", row.core_hours), row.total.ToString()});
+                     fmt::format("{:.3f}", row.core_hours), row.storage.ToString(),
+                     row.total.ToString()});
+    storage += row.storage;
   }
-  table.push_back({"TOTAL", std::to_string(costs.size()), "", "", total.ToString()});
+  table.push_back(
+      {"TOTAL", std::to_string(costs.size()), "", "", storage.ToString(), total.ToString()});
   std::string upper = cost::GroupByName(by);
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "COST"}, table);
+  std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "STORAGE", "COST"}, table);
   std::cout << fmt::format(
       "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory; AWS Batch "
       "jobs as their queue's compute environments buy (spot or on-demand, recorded at submission)"
-      "{}. Per-job bases: --by job.\n",
+      "{}. Storage: a job's work directory on EBS gp3 while it ran. Per-job bases: --by job.\n",
       region,
       options.spot ? "; --spot: every job as spot (stored spot prices, else 35% of on-demand)"
                    : "");

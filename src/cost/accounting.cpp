@@ -9,6 +9,7 @@
 #include <map>
 
 #include "awshpc/cost/arch_filter.hpp"
+#include "awshpc/cost/estimator.hpp"
 
 namespace awshpc::cost {
 
@@ -139,9 +140,69 @@ std::string PurchaseBasis(const std::optional<RecordedRun>& run, bool what_if_sp
 
 }  // namespace
 
+Money StorageCost(const std::vector<StoredData>& stored) {
+  constexpr long double kBytesPerGib = 1024.0L * 1024.0L * 1024.0L;
+  constexpr long double kSecondsPerMonth = kHoursPerMonth * 3600.0L;
+  Money total;
+  for (const StoredData& data : stored) {
+    const bool s3 = data.location == kStoredInS3Output;
+    const long double price =
+        static_cast<long double>(
+            StoragePricePerGibMonth(s3 ? StorageKind::kS3 : StorageKind::kEbs).micros()) *
+        static_cast<long double>(data.bytes) / kBytesPerGib;
+    // S3 keeps outputs after the job: one month of them. A work directory only while it ran.
+    const long double months =
+        s3 ? 1.0L : static_cast<long double>(std::max(0.0, data.held_seconds)) / kSecondsPerMonth;
+    total += Money::FromMicros(static_cast<std::int64_t>(std::llround(price * months)));
+  }
+  return total;
+}
+
+namespace {
+
+// Per location the largest attempt's bytes, summed: a retried job's work directory is one
+// directory measured again, not new data.
+std::int64_t StoredBytes(const std::vector<StoredData>& stored) {
+  std::map<std::string, std::int64_t> largest;
+  for (const StoredData& data : stored) {
+    largest[data.location] = std::max(largest[data.location], data.bytes);
+  }
+  std::int64_t total = 0;
+  for (const auto& [location, bytes] : largest) total += bytes;
+  return total;
+}
+
+std::string StorageBasis(const std::vector<StoredData>& stored, Money cost) {
+  std::int64_t work = 0;
+  std::int64_t s3 = 0;
+  double held = 0;
+  for (const StoredData& data : stored) {
+    if (data.location == kStoredInS3Output) {
+      s3 = std::max(s3, data.bytes);
+    } else {
+      work = std::max(work, data.bytes);
+      held += data.held_seconds;
+    }
+  }
+  constexpr double kMib = 1024.0 * 1024.0;
+  std::string text = fmt::format("; storage {}:", cost.ToString());
+  if (work > 0 || s3 == 0) {
+    text += fmt::format(" work directory {:.1f} MiB on EBS gp3 for {:.1f} s",
+                        static_cast<double>(work) / kMib, held);
+  }
+  if (s3 > 0) {
+    text += fmt::format("{} outputs {:.1f} MiB in S3 for a month", work > 0 ? "," : "",
+                        static_cast<double>(s3) / kMib);
+  }
+  return text;
+}
+
+}  // namespace
+
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
                            UnixMillis now, const Purchase& purchase,
-                           const std::optional<RecordedRun>& run) {
+                           const std::optional<RecordedRun>& run,
+                           const std::vector<StoredData>& stored) {
   JobCost cost;
   cost.job_id = job.id;
   cost.name = job.request.name;
@@ -158,9 +219,13 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
     cost.basis = "never ran";
     return cost;
   }
+  cost.storage = StorageCost(stored);
+  cost.stored_bytes = StoredBytes(stored);
+  const std::string storage_basis = stored.empty() ? "" : StorageBasis(stored, cost.storage);
   auto found = InstanceForCost(job, region_prices, run);
   if (!found.ok()) {
-    cost.basis = "unpriced: " + found.status().message();
+    cost.total = cost.storage;
+    cost.basis = "unpriced: " + found.status().message() + storage_basis;
     return cost;
   }
   const PriceRow& instance = found->row;
@@ -171,13 +236,13 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   std::string price_basis;
   if (spot) {
     cost.purchase = "spot";
-    auto stored = std::find_if(
+    auto spot_price = std::find_if(
         purchase.spot_prices.begin(), purchase.spot_prices.end(), [&](const PriceRow& row) {
           return row.instance.type == instance.instance.type && row.region == instance.region;
         });
-    if (stored != purchase.spot_prices.end()) {
-      cost.per_hour = stored->per_hour;
-      price_basis = fmt::format("spot price from {} ({})", stored->source, stored->as_of);
+    if (spot_price != purchase.spot_prices.end()) {
+      cost.per_hour = spot_price->per_hour;
+      price_basis = fmt::format("spot price from {} ({})", spot_price->source, spot_price->as_of);
     } else {
       cost.per_hour = Money::FromMicros(std::llround(
           static_cast<double>(instance.per_hour.micros()) * purchase.spot_price_fraction));
@@ -197,6 +262,7 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
     cost.basis = how + "; " + found->basis;
   }
   if (spot) cost.basis += ", " + price_basis;
+  cost.basis += storage_basis;
   return cost;
 }
 
@@ -252,6 +318,7 @@ std::vector<ReportRow> GroupCosts(const std::vector<JobCost>& costs, GroupBy by)
     row.jobs += 1;
     row.running_hours += cost.running_seconds / 3600.0;
     row.core_hours += cost.core_hours;
+    row.storage += cost.storage;
     row.total += cost.total;
   }
   std::vector<ReportRow> rows;
@@ -261,10 +328,12 @@ std::vector<ReportRow> GroupCosts(const std::vector<JobCost>& costs, GroupBy by)
 }
 
 std::string ReportCsv(const std::vector<ReportRow>& rows, GroupBy by) {
-  std::string out = fmt::format("{},jobs,running_hours,core_hours,cost_usd\n", GroupByName(by));
+  std::string out =
+      fmt::format("{},jobs,running_hours,core_hours,storage_usd,cost_usd\n", GroupByName(by));
   for (const ReportRow& row : rows) {
-    out += fmt::format("{},{},{:.6f},{:.6f},{}\n", CsvField(row.key), row.jobs, row.running_hours,
-                       row.core_hours, row.total.ToDecimalString());
+    out +=
+        fmt::format("{},{},{:.6f},{:.6f},{},{}\n", CsvField(row.key), row.jobs, row.running_hours,
+                    row.core_hours, row.storage.ToDecimalString(), row.total.ToDecimalString());
   }
   return out;
 }

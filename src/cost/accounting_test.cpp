@@ -160,10 +160,10 @@ TEST_F(AccountingTest, ReportGroupsAndEscapesCsv) {
   EXPECT_EQ(GroupCosts(costs, GroupBy::kJob).size(), 4u);
 
   EXPECT_EQ(ReportCsv(by_project, GroupBy::kProject),
-            "project,jobs,running_hours,core_hours,cost_usd\n"
-            "(none),1,1.000000,2.000000,0.000005\n"
-            "\"'=HYPERLINK(\"\"x\"\")\",1,1.000000,2.000000,0.020000\n"
-            "climate,2,2.000000,4.000000,3.070000\n");
+            "project,jobs,running_hours,core_hours,storage_usd,cost_usd\n"
+            "(none),1,1.000000,2.000000,0.000000,0.000005\n"
+            "\"'=HYPERLINK(\"\"x\"\")\",1,1.000000,2.000000,0.000000,0.020000\n"
+            "climate,2,2.000000,4.000000,0.000000,3.070000\n");
   EXPECT_EQ(ParseGroupBy("team").status().code(), StatusCode::kInvalidArgument);
 }
 

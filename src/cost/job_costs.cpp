@@ -74,7 +74,11 @@ Result<JobCost> JobCosts::Cost(const sched::Job& job, UnixMillis now) {
     ASSIGN_OR_RETURN(const std::vector<PriceRow>* there, PricesIn(ran_in));
     if (!there->empty()) prices = there;
   }
-  return ActualCost(job, *prices, now, purchase_, run);
+  if (!storage_records_) {
+    ASSIGN_OR_RETURN(storage_records_, StorageRecords::Open(db_.Path()));
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredData> stored, storage_records_->Get(job.id));
+  return ActualCost(job, *prices, now, purchase_, run, stored);
 }
 
 }  // namespace awshpc::cost

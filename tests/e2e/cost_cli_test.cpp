@@ -10,6 +10,8 @@
 
 #include <fcntl.h>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -157,13 +159,16 @@ TEST(CostCliTest, SubmitEstimatesReportsAndBudgetsHold) {
   CliResult report = cli.Run({"cost", "report", "--by", "project", "--format", "csv"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_EQ(report.out.substr(0, report.out.find('\n')),
-            "project,jobs,running_hours,core_hours,cost_usd");
+            "project,jobs,running_hours,core_hours,storage_usd,cost_usd");
   EXPECT_NE(report.out.find("\nclimate,2,"), std::string::npos) << report.out;
   CliResult by_job = cli.Run({"cost", "report", "--by", "job", "--format", "json"});
   ASSERT_EQ(by_job.exit_code, 0) << by_job.err;
   json jobs = ParseJson(by_job);
   ASSERT_EQ(jobs["jobs"].size(), 2u);
-  EXPECT_EQ(jobs["jobs"][0]["basis"], "local: equivalent instance c6g.medium");
+  EXPECT_EQ(jobs["jobs"][0]["basis"].get<std::string>().rfind(
+                "local: equivalent instance c6g.medium; storage ", 0),
+            0u)
+      << jobs["jobs"][0].dump();
   EXPECT_EQ(cli.Run({"cost", "report", "--since", "yesterday"}).exit_code, 2);
 
   // A budget smaller than one job: refused with the numbers, admitted with --over-budget, and
@@ -372,6 +377,60 @@ TEST(CostCliTest, PricesByMicroarchitecture) {
   CliResult unknown = cli.Run({"cost", "prices", "--arch", "zen9"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("zen2"), std::string::npos) << unknown.err;  // the suggestion
+}
+
+}  // namespace
+}  // namespace awshpc::e2e
+
+namespace awshpc::e2e {
+namespace {
+
+// "0.000031" -> 31 (micro-dollars), as the report writes amounts.
+std::int64_t MicrosOf(const json& amount) {
+  return std::llround(std::stod(amount.get<std::string>()) * 1e6);
+}
+
+// Storage per job: the local supervisor records the bytes left in the work directory at the end
+// of the attempt; the report prices them on EBS gp3 for the running time and budgets count them.
+TEST(CostCliTest, StorageOfALocalJobIsRecordedAndPriced) {
+  CliRunner cli;
+  constexpr std::int64_t kWritten = 1 << 20;   // out.bin, real bytes
+  constexpr std::int64_t kSparse = 1LL << 40;  // sparse.bin: 1 TiB apparent size
+  CliResult run =
+      cli.Run({"job", "submit", "disk-writer", "-p", "bytes=" + std::to_string(kWritten), "-p",
+               "sparse=" + std::to_string(kSparse), "-p", "seconds=1", "--project", "disk",
+               "--wait", "--timeout", "60s", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  CliResult by_job = cli.Run({"cost", "report", "--by", "job", "--format", "json"});
+  ASSERT_EQ(by_job.exit_code, 0) << by_job.err;
+  const json report = ParseJson(by_job);
+  ASSERT_EQ(report["jobs"].size(), 1u) << report.dump();
+  const json& job = report["jobs"][0];
+  EXPECT_EQ(job["stored_bytes"], kWritten + kSparse) << job.dump();  // empty stdout and stderr
+  // 1024.001 GiB x $0.08 per GiB-month for the >= 1 s it ran: at least 31 micro-dollars; at most
+  // what 30 s would cost (a hang guard, not a timing claim).
+  const std::int64_t storage = MicrosOf(job["storage_usd"]);
+  EXPECT_GE(storage, 31) << job.dump();
+  EXPECT_LE(storage, 935) << job.dump();
+  EXPECT_EQ(MicrosOf(job["cost_usd"]), MicrosOf(job["compute_usd"]) + storage);
+  EXPECT_NE(job["basis"].get<std::string>().find("work directory 1048577.0 MiB on EBS gp3 for "),
+            std::string::npos)
+      << job.dump();
+  EXPECT_EQ(MicrosOf(report["rows"][0]["storage_usd"]), storage);
+
+  CliResult csv = cli.Run({"cost", "report", "--by", "project", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  char storage_field[32];
+  std::snprintf(storage_field, sizeof storage_field, ",0.%06lld,", static_cast<long long>(storage));
+  EXPECT_NE(csv.out.find(storage_field), std::string::npos) << csv.out;
+  CliResult table = cli.Run({"cost", "report", "--by", "project"});
+  EXPECT_NE(table.out.find("STORAGE"), std::string::npos) << table.out;
+
+  ASSERT_EQ(cli.Run({"cost", "budget", "set", "--project", "disk", "--monthly", "1"}).exit_code, 0);
+  const json budgets = ParseJson(cli.Run({"cost", "budget", "list", "-o", "json"}));
+  ASSERT_EQ(budgets.size(), 1u);
+  EXPECT_EQ(budgets[0]["spent_usd"], job["cost_usd"]) << budgets.dump();
 }
 
 }  // namespace

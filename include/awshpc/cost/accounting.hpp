@@ -11,6 +11,7 @@
 #include "awshpc/core/money.hpp"
 #include "awshpc/core/status.hpp"
 #include "awshpc/cost/catalog.hpp"
+#include "awshpc/cost/storage_records.hpp"
 #include "awshpc/sched/job.hpp"
 
 namespace awshpc::cost {
@@ -42,7 +43,8 @@ struct JobCost {
   int instances = 1;
   Money per_hour;
   Money compute;
-  Money storage;
+  Money storage;                  // StorageCost of what the job's attempts stored
+  std::int64_t stored_bytes = 0;  // per location the largest attempt's bytes, summed
   Money total;
   std::string purchase = "on-demand";  // or "spot": the price it was charged at
   std::string basis;                   // "local: equivalent instance c6g.large"
@@ -71,15 +73,22 @@ struct RecordedRun {
   std::string arch = {};
 };
 
-// The cost of one job for its running time, one instance per node (storage is zero: not recorded
-// yet). The instance is the recorded type when there is one, else the equivalent instance (the
-// cheapest catalog type in `region_prices` with the job's vCPUs, memory and GPUs, as estimates
-// choose it), whole. The price is spot when the run was recorded as spot or `purchase.spot`
-// asks, else on-demand; the basis says which and why. A job no catalog type can hold costs zero
-// with basis "unpriced: ..." rather than failing a whole report.
+// The storage part of a job's cost (docs/cost.md, "Storage"), at the estimator's
+// StoragePricePerGibMonth: a work directory's bytes on EBS gp3 for the time the attempt held them
+// (prorated over 730 h a month), outputs in S3 Standard for one month. Each record is rounded once
+// to whole micro-dollars.
+Money StorageCost(const std::vector<StoredData>& stored);
+
+// The cost of one job for its running time, one instance per node, plus StorageCost(stored). The
+// instance is the recorded type when there is one, else the equivalent instance (the cheapest
+// catalog type in `region_prices` with the job's vCPUs, memory and GPUs, as estimates choose it),
+// whole. The price is spot when the run was recorded as spot or `purchase.spot` asks, else
+// on-demand; the basis says which and why. A job no catalog type can hold costs zero with basis
+// "unpriced: ..." rather than failing a whole report.
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
                            UnixMillis now, const Purchase& purchase = {},
-                           const std::optional<RecordedRun>& run = std::nullopt);
+                           const std::optional<RecordedRun>& run = std::nullopt,
+                           const std::vector<StoredData>& stored = {});
 
 // "2026-11" for a time.
 std::string MonthOf(UnixMillis time);
@@ -93,6 +102,7 @@ struct ReportRow {
   int jobs = 0;
   double running_hours = 0;
   double core_hours = 0;
+  Money storage;  // part of total
   Money total;
 };
 

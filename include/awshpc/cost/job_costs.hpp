@@ -15,6 +15,7 @@
 #include "awshpc/core/status.hpp"
 #include "awshpc/cost/accounting.hpp"
 #include "awshpc/cost/cost_db.hpp"
+#include "awshpc/cost/storage_records.hpp"
 #include "awshpc/sched/job.hpp"
 
 namespace awshpc::cost {
@@ -32,8 +33,8 @@ class JobCosts {
   static Result<std::unique_ptr<JobCosts>> Create(CostDb& db, const std::string& region,
                                                   bool what_if_spot);
 
-  // The job's actual cost (ActualCost with its recorded run). `job` should carry its history
-  // when it had several attempts (JobStore::Get), so every attempt counts.
+  // The job's actual cost (ActualCost with its recorded run and what its attempts stored). `job`
+  // should carry its history when it had several attempts (JobStore::Get), so every attempt counts.
   Result<JobCost> Cost(const sched::Job& job, UnixMillis now);
 
   // What the job's backend recorded about where it runs or ran (nullopt for local jobs and
@@ -51,6 +52,7 @@ class JobCosts {
   Purchase purchase_;
   std::map<std::string, std::vector<PriceRow>> prices_by_region_;
   std::unique_ptr<batch::BatchRecords> batch_records_;
+  std::unique_ptr<StorageRecords> storage_records_;
 };
 
 }  // namespace awshpc::cost
