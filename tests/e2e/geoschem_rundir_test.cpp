@@ -1,0 +1,160 @@
+// File: geoschem_rundir_test.cpp
+// A GEOS-Chem run directory that can run, end to end with the real binaries: `aws-hpc app config`
+// writes aws-hpc's files and the completion plan, then `aws-hpc-stage complete` (as the image's
+// stager does at job start) renders the rest from a miniature upstream run/ tree
+// (src/apps/geoschem/testdata/upstream-run): every file createRunDir.sh would write for fullchem
+// 4x5 MERRA-2 Classic and for GCHP C24, no ${RUNDIR_ left; a missing template is named.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "../../src/aws/test_util.hpp"
+#include "cli_runner.hpp"
+
+namespace awshpc::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kUpstreamTree = AWSHPC_SOURCE_DIR "/src/apps/geoschem/testdata/upstream-run";
+
+std::string ReadRunDirFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct StagerResult {
+  int exit_code = -1;
+  std::string err;
+};
+
+// aws-hpc-stage with only `env` in its environment (as in the container), stderr captured.
+StagerResult RunStager(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env, const std::string& scratch) {
+  const std::string binary = std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage";
+  const std::string err_path = scratch + "/stager.err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || ::dup2(fd, 2) < 0) ::_exit(126);
+    ::clearenv();
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> argv = {const_cast<char*>(binary.c_str())};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadRunDirFile(err_path)};
+}
+
+std::vector<std::string> RunDirFiles(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) names.push_back(fs::relative(entry.path(), dir).generic_string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class GeosChemRunDirTest : public ::testing::Test {
+ protected:
+  // app config, then the stager's completion with the miniature tree.
+  void ConfigAndComplete(const std::vector<std::string>& options, const std::string& dir) {
+    std::vector<std::string> args = {"app", "config", "geos-chem", "--out", dir};
+    args.insert(args.end(), options.begin(), options.end());
+    CliResult config = cli_.Run(args);
+    ASSERT_EQ(config.exit_code, 0) << config.err;
+    StagerResult complete =
+        RunStager({"complete", dir}, {{"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}}, temp_.path());
+    ASSERT_EQ(complete.exit_code, 0) << complete.err;
+    EXPECT_THAT(complete.err, HasSubstr("files written"));
+  }
+  CliRunner cli_;
+  aws::testing::TempDir temp_;
+};
+
+TEST_F(GeosChemRunDirTest, ClassicFullchem4x5Merra2RunDirectoryIsComplete) {
+  const std::string dir = temp_.path() + "/classic";
+  ASSERT_NO_FATAL_FAILURE(ConfigAndComplete({"--param", "end=2019-07-02"}, dir));
+  EXPECT_THAT(RunDirFiles(dir),
+              ::testing::ElementsAre(".aws-hpc/rundir-vars.json", "HEMCO_Config.rc",
+                                     "HEMCO_Config.rc.gmao_metfields", "HEMCO_Diagn.rc",
+                                     "HISTORY.rc", "geoschem_config.yml", "species_database.yml"));
+  for (const std::string& name : RunDirFiles(dir)) {
+    if (name.starts_with(".aws-hpc/")) continue;
+    EXPECT_THAT(ReadRunDirFile(dir + "/" + name), Not(HasSubstr("${RUNDIR_"))) << name;
+  }
+  const std::string hemco = ReadRunDirFile(dir + "/HEMCO_Config.rc");
+  EXPECT_THAT(hemco, HasSubstr("--> CEDSv2                 :       true"));
+  EXPECT_THAT(hemco, HasSubstr("### BEGIN SECTION BASE EMISSIONS"));
+  EXPECT_THAT(hemco, HasSubstr(">>>include HEMCO_Config.rc.gmao_metfields"));
+  EXPECT_THAT(ReadRunDirFile(dir + "/HEMCO_Config.rc.gmao_metfields"),
+              HasSubstr("METDIR:  ./ExtData/GEOS_4x5/MERRA2\n"));
+  // The plan is plain JSON naming what it will render.
+  EXPECT_THAT(ReadRunDirFile(dir + "/.aws-hpc/rundir-vars.json"),
+              HasSubstr("\"GCClassic/HEMCO_Config.rc.templates/HEMCO_Config.rc.fullchem\""));
+  // Completing again changes nothing (the stager may run after every stage-in).
+  const std::string before = hemco;
+  StagerResult again =
+      RunStager({"complete", dir}, {{"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}}, temp_.path());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("0 files written, 4 kept"));
+  EXPECT_EQ(ReadRunDirFile(dir + "/HEMCO_Config.rc"), before);
+}
+
+TEST_F(GeosChemRunDirTest, GchpC24RunDirectoryIsComplete) {
+  const std::string rundir = temp_.path() + "/gchp";
+  ASSERT_NO_FATAL_FAILURE(ConfigAndComplete({"--variant", "gchp", "--param", "resolution=C24",
+                                             "--param", "cores=24", "--param", "end=2019-07-02"},
+                                            rundir));
+  EXPECT_THAT(RunDirFiles(rundir),
+              ::testing::ElementsAre(
+                  ".aws-hpc/rundir-vars.json", "CAP.rc", "ExtData.rc", "GCHP.rc", "HEMCO_Config.rc",
+                  "HEMCO_Diagn.rc", "HISTORY.rc", "cap_restart", "geoschem_config.yml", "input.nml",
+                  "logging.yml", "setCommonRunSettings.sh", "species_database.yml"));
+  for (const std::string& name : RunDirFiles(rundir)) {
+    if (name.starts_with(".aws-hpc/")) continue;
+    EXPECT_THAT(ReadRunDirFile(rundir + "/" + name), Not(HasSubstr("${RUNDIR_"))) << name;
+  }
+  EXPECT_THAT(ReadRunDirFile(rundir + "/GCHP.rc"), HasSubstr("NX: 2\nNY: 12\n"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("BEG_DATE:     20190701 000000"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/ExtData.rc"),
+              HasSubstr("PS1 Pa  N Y 0        none 0.01 PS ./MetDir/%y4/%m2/MERRA2."));
+}
+
+TEST_F(GeosChemRunDirTest, MissingTemplateIsNamedAndNothingHalfDone) {
+  const std::string tree = temp_.path() + "/tree";
+  fs::copy(kUpstreamTree, tree, fs::copy_options::recursive);
+  fs::remove(tree + "/GCClassic/HEMCO_Diagn.rc.templates/HEMCO_Diagn.rc.fullchem");
+  const std::string dir = temp_.path() + "/missing";
+  ASSERT_EQ(cli_.Run({"app", "config", "geos-chem", "--out", dir}).exit_code, 0);
+  StagerResult complete =
+      RunStager({"complete", dir}, {{"AWS_HPC_RUNDIR_TEMPLATES", tree}}, temp_.path());
+  EXPECT_EQ(complete.exit_code, 71);
+  EXPECT_THAT(complete.err,
+              HasSubstr("GEOS-Chem template " + tree +
+                        "/GCClassic/HEMCO_Diagn.rc.templates/HEMCO_Diagn.rc.fullchem is missing"));
+  // A directory app config did not write has no plan: `complete` says so, `in` would skip it.
+  StagerResult no_plan = RunStager({"complete", temp_.path()}, {}, temp_.path());
+  EXPECT_EQ(no_plan.exit_code, 71);
+  EXPECT_THAT(no_plan.err, HasSubstr("no completion plan"));
+}
+
+}  // namespace
+}  // namespace awshpc::e2e
