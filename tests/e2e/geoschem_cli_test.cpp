@@ -209,6 +209,85 @@ TEST(GeosChemCliTest, DataPlanAndStageAgainstMotoGcgrid) {
               HasSubstr("MISSING s3://gcgrid/GEOS_4x5/MERRA2/2019/07/MERRA2.20190703.A1.4x5.nc4"));
 }
 
+// GCAP 2.0 end to end: `app data --plan` of a 2-day SSP2-4.5 run against moto seeded with the
+// miniature GCAP2 layout (TOPO and the GISS daily files named by run id), the 40-level restart
+// from the user's bucket; without one, the reason.
+TEST(GeosChemCliTest, Gcap2DataPlanAgainstMotoGcgrid) {
+  aws::testing::MotoEnvironment moto;
+  ASSERT_TRUE(moto.ok()) << moto.error();
+  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
+  ASSERT_TRUE(s3.CreateBucket({"my-restarts", ""}).ok());
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"met", "gcap2"},
+      {"levels", "40"},
+      {"resolution", "2x2.5"},
+      {"scenario", "SSP2-4.5"},
+      {"start", "2090-07-01"},
+      {"end", "2090-07-03"},
+      {"simulation", "TransportTracers"},
+      {"restart", "s3://my-restarts/gcap2/GEOSChem.Restart.40L.nc4"}};
+  apps::geoschem::testing::GeosChemRuns runs;
+  ASSERT_NO_FATAL_FAILURE(runs.Load());
+  auto run = runs.Build("", params);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto manifest = apps::geoschem::BuildManifest(*run, "gcgrid");
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  int objects = 0;
+  for (const auto& entry : manifest->entries) {
+    const std::string key = entry.is_prefix ? entry.key + "a.nc" : entry.key;
+    ASSERT_TRUE(s3.PutObject({entry.bucket, key, "", std::string(512, 'g'), "", {}}).ok()) << key;
+    ++objects;
+  }
+  CliRunner cli;
+  const std::map<std::string, std::string> env = {
+      {"AWS_ACCESS_KEY_ID", "AKIDFAKEFAKEFAKE"}, {"AWS_SECRET_ACCESS_KEY", "fake"},
+      {"AWS_ENDPOINT_URL", moto.url()},          {"AWS_EC2_METADATA_DISABLED", "true"},
+      {"AWS_CONFIG_FILE", "/dev/null"},          {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}};
+  std::vector<std::string> args = {"app", "data", "geos-chem", "--plan", "-o", "json"};
+  for (const auto& [name, value] : params) args.insert(args.end(), {"-p", name + "=" + value});
+  CliResult plan = cli.Run(args, env);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err << plan.out;
+  json out = ParseJson(plan);
+  EXPECT_EQ(out["objects"], objects);
+  EXPECT_EQ(out["bytes"], objects * 512);
+  EXPECT_EQ(out["by_kind"]["met"]["objects"], 13);  // TOPO + 2 days x 5 + next day's 2
+  EXPECT_EQ(out["by_kind"]["restart"]["objects"], 1);
+  CliResult listed = cli.Run({"app",
+                              "data",
+                              "geos-chem",
+                              "--plan",
+                              "--list",
+                              "-p",
+                              "met=gcap2",
+                              "-p",
+                              "levels=40",
+                              "-p",
+                              "resolution=2x2.5",
+                              "-p",
+                              "scenario=SSP2-4.5",
+                              "-p",
+                              "start=2090-07-01",
+                              "-p",
+                              "end=2090-07-03",
+                              "-p",
+                              "simulation=TransportTracers",
+                              "-p",
+                              "restart=s3://my-restarts/gcap2/GEOSChem.Restart.40L.nc4"},
+                             env);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("GCAP2/40L/E213SSP245aF40oQ40/2090/07/"
+                                    "20900702.aijlh6iE213SSP245aF40oQ40.nc4"));
+  // Without a 40-level restart, the reason.
+  CliResult refused = cli.Run({"app", "data", "geos-chem", "--plan", "-p", "met=gcap2", "-p",
+                               "levels=40", "-p", "start=2005-07-01", "-p", "end=2005-07-02"},
+                              env);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("met=gcap2 needs restart=s3://"));
+}
+
 TEST(GeosChemCliTest, GchpImagesForEveryArchitectureDryRun) {
   CliRunner cli;
   // Building for real needs the network (GEOS-Chem's git tags, ESMF's archive): the plan is what
