@@ -35,6 +35,20 @@ if [ "$#" -eq 0 ]; then
 fi
 "$@"
 status=$?
+# An app that judges success by its files (GCHP: cap_restart and a checkpoint, since it can abort
+# at shutdown after a good run) sends its rule in AWS_HPC_SUCCESS_RULE: aws-hpc-stage judges the
+# run with it, before the outputs go anywhere, and the container exits with that verdict. In a
+# multi-node job only the main node's status decides the job (AWS Batch), and only its run
+# directory holds the files, so child nodes keep their command's status.
+if [ -n "${AWS_HPC_SUCCESS_RULE:-}" ] &&
+  [ "${AWS_BATCH_JOB_NODE_INDEX:-0}" = "${AWS_BATCH_JOB_MAIN_NODE_INDEX:-0}" ]; then
+  if command -v aws-hpc-stage >/dev/null 2>&1; then
+    aws-hpc-stage verdict "$status" "$work"
+    status=$?
+  else
+    echo "aws-hpc-entrypoint: the job has a success rule but this image has no aws-hpc-stage" >&2
+  fi
+fi
 if [ -n "${AWS_HPC_OUTPUT_DIR:-}" ]; then
   mkdir -p "$AWS_HPC_OUTPUT_DIR" || exit 70
   while IFS= read -r output; do

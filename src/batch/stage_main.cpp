@@ -4,6 +4,10 @@
 //   aws-hpc-stage out [WORK_DIR]   upload its outputs ($AWS_HPC_OUTPUTS) to $AWS_HPC_OUTPUT_URI
 //   aws-hpc-stage exec [WORK_DIR]  run this array task's row of $AWS_HPC_TASKS_FILE
 //                                  (`job submit --param-file`): its argv, by execvp, no shell
+//   aws-hpc-stage complete [WORK_DIR]  render the rest of the run directory from the image's
+//                                  upstream templates (`app config`'s plan; `in` does it too)
+//   aws-hpc-stage verdict STATUS [WORK_DIR]  judge the command's exit STATUS by the files the
+//                                  run left ($AWS_HPC_SUCCESS_RULE) and exit with the verdict
 // WORK_DIR defaults to the current directory. Credentials come from the standard chain, which in
 // Batch is the job role through AWS_CONTAINER_CREDENTIALS_RELATIVE_URI. See docs/batch.md.
 #include <fmt/format.h>
@@ -20,6 +24,8 @@
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/s3.hpp"
 #include "awshpc/batch/param_file.hpp"
+#include "awshpc/batch/stage_complete.hpp"
+#include "awshpc/batch/stage_verdict.hpp"
 #include "awshpc/batch/staging.hpp"
 
 namespace {
@@ -33,7 +39,22 @@ int Fail(const awshpc::Status& status) {
 
 int main(int argc, char** argv) {
   using namespace awshpc;
-  const std::string usage = "usage: aws-hpc-stage in|out|exec [WORK_DIR]\n";
+  const std::string usage =
+      "usage: aws-hpc-stage in|out|exec|complete [WORK_DIR]\n"
+      "       aws-hpc-stage verdict STATUS [WORK_DIR]\n";
+  if (argc >= 3 && std::strcmp(argv[1], "verdict") == 0) {
+    // After the command, before the outputs go up (data/containers/entrypoint.sh).
+    auto judged =
+        batch::JudgeCommand(aws::Environment::System(), argc == 4 ? argv[3] : ".", argv[2]);
+    if (!judged.ok()) {
+      std::fprintf(stderr, "aws-hpc-stage: verdict: %s\n", judged.status().ToString().c_str());
+      return 2;
+    }
+    if (!judged->message.empty()) {
+      std::fprintf(stderr, "aws-hpc-stage: verdict: %s\n", judged->message.c_str());
+    }
+    return judged->exit_status;
+  }
   if (argc < 2 || argc > 3) {
     std::fputs(usage.c_str(), stderr);
     return 2;
@@ -43,9 +64,11 @@ int main(int argc, char** argv) {
     std::fputs(usage.c_str(), stdout);
     return 0;
   }
+  if (direction == "complete")
+    return batch::CompleteRunDirectoryStep(argc == 3 ? argv[2] : ".", true);
   if (direction != "in" && direction != "out" && direction != "exec") {
-    std::fprintf(stderr, "aws-hpc-stage: %s: expected in, out or exec\n%s", direction.c_str(),
-                 usage.c_str());
+    std::fprintf(stderr, "aws-hpc-stage: %s: expected in, out, exec, complete or verdict\n%s",
+                 direction.c_str(), usage.c_str());
     return 2;
   }
   const std::string work_dir = argc == 3 ? argv[2] : ".";
@@ -72,5 +95,6 @@ int main(int argc, char** argv) {
   for (const std::string& missing : report->missing) {
     std::fprintf(stderr, "aws-hpc-stage: output %s was not produced\n", missing.c_str());
   }
+  if (direction == "in") return batch::CompleteRunDirectoryStep(work_dir, false);
   return 0;
 }

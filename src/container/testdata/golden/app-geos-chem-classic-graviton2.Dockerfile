@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:903832d460f8408bce2f02e8858ff9f1c6b284ed67a579044667004f08b70717" \
+    io.aws-hpc.content-hash="sha256:e2581314820efc756361eac5d0bc102500fb094afdd4bce36040a55529c18b38" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:58ce1ffe4b0169a5d6dbb80dea0fb6160a681bbfa22bce5555746f0dafbeae09" \
+    io.aws-hpc.content-hash="sha256:db4aa8b17ea80f51bb2fdf5148496397ed6983fa17fc9938c3eb4be5d50b875f" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:743902e6a80c64346bd6a6918bf0d614f28a0e6e661b5c6fd2a66f98f0735e36" \
+    io.aws-hpc.content-hash="sha256:809e80fe66f41d57da781c9ad68de9baf090fc6590ae5201bf13269914640ab6" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="classic" \

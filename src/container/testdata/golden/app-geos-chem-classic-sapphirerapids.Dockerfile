@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:6f3579a8acc00ca7f759d927d8763b64a4d8a8fb28739f2322b06b02cc1172ba" \
+    io.aws-hpc.content-hash="sha256:646d0f4a2a35f28989504dd992b934f2b11e27016a3015972fcaab5febc44770" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="classic" \

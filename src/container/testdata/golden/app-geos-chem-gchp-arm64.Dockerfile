@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:8f61110defe04f2c0247cb564803457987b0f677a8548409b0f0706b039a14c5" \
+    io.aws-hpc.content-hash="sha256:0633f2f333c5855a36437018f20a46128f56fdf82eac72cb103eb1c19c6241e3" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="gchp" \

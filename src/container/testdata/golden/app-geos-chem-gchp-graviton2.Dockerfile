@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:1dd4ecfbfedfd892536e858e8d6973dfbd66995082aa352803f887acd5940adf" \
+    io.aws-hpc.content-hash="sha256:6f5ee07517b58aac7d3dfefbbc648e721ef28a24622442b6e23d3e28c25dbb23" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:b7e8ef6a744ec1dc1e01cdf7428dad53c5ba594be626f33dddffff5b3d769074" \
+    io.aws-hpc.content-hash="sha256:df29a9eb16f606d61fcb3eccecaa2635ded458a4e25c207a73a3eae5816c1ad4" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:a8ee3f6ac9b26259cd3b60f2cc28b782993e07c6d67f2cfe97e820f2e21feced" \
+    io.aws-hpc.content-hash="sha256:43459afe35278111e70b6e802682b26e2385decd3e22289cb2dcc2cb46a0cfe9" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="gchp" \

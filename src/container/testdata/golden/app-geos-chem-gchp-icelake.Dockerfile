@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:7e0760e358f07261eca9208439bc89c6b720ea13bb74dcf9948284ba7d8f6178" \
+    io.aws-hpc.content-hash="sha256:bb6203390cb76be046ed2a231ce8e48da08a45414239e973d50032f805c79836" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:6508ba4820080194fd0e7304b1a18284e7934c7aab5743e1257dd33bb254e01e" \
+    io.aws-hpc.content-hash="sha256:823d62e480dc11c37b5469387b9b8ec7c5ee53b7bf4a404d13df3e3d0938e66c" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="gchp" \

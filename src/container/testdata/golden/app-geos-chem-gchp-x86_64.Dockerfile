@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:950c0edb99006941522b0c1346a626eefda4f6fec981b7e7587ea7fbb8193fa8" \
+    io.aws-hpc.content-hash="sha256:b6530d39c86c8ecca7f5e63372c08e4d9a338b82e1e1d1c997a7663cc568b9e7" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="gchp" \

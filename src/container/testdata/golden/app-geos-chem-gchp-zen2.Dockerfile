@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:c6a96ef0c2cf5068b406130d77434b13b37a8f1220e49ad1137cc844e957b260" \
+    io.aws-hpc.content-hash="sha256:cfe3d64c9cde6344aef3f4216f084c8964e78a394962c0950a094ee69ab0418f" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:7202076d18dcc1ef70ca3ec35af7b684065608f447b98bf51baeb56f288f6fdc" \
+    io.aws-hpc.content-hash="sha256:ea0e70e76ff670e7eafcc53b49a8d8795f2bb6c7d6f5239895da3b532fe0f102" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="gchp" \

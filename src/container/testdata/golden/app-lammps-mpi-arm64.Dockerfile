@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:aef88ed47048b714c95f09328f85d38421a9e5f1e7b80e524069503bf7b1c114" \
+    io.aws-hpc.content-hash="sha256:fa27d90bd44b03d7e351f383180c78cbea7be99714389c4a5caffe27ab0b7d74" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="mpi" \

@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:1fe73cb9caba5db3696f0e540079397b467f40cc734cf92bdda5885efccda137" \
+    io.aws-hpc.content-hash="sha256:97f5720cba0debd8f706f38efc732932ca1a5a03e2f8a765f4f1e454da8ed796" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="mpi" \

@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:2438cf16f59da6ead1a53a2ece17eb7263cea0f4ae4f0f0d2fc72bd1e1a5a2ca" \
+    io.aws-hpc.content-hash="sha256:9627f36afff651d284f983970025175f68ad38813d5a53009709cc78eb49d7ed" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="mpi" \

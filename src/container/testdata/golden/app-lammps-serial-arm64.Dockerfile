@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:e6b7f1ae1b7ef9bd6dd2cce8d74c65c66e68cea745ef257fdbba773883993534" \
+    io.aws-hpc.content-hash="sha256:aea94fa2f1f828d19dfd904e5768c6f7129d2e59073bc2fe96fde944293ea935" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="serial" \

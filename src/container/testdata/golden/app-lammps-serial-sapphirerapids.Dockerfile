@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:0743dc3650930468e428f2d8783c063faf809264efda5f0d4eb36517e5f084a2" \
+    io.aws-hpc.content-hash="sha256:c724943fd9df8cc9dadc6290b9e9596170de9d5b8578fc075f65097dbd1f8662" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="serial" \

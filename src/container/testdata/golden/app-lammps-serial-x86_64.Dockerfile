@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:be2c890a7fd0a3ce1dd3e1a18929c3a29187fc64934ffcc932ccefb868b36f18" \
+    io.aws-hpc.content-hash="sha256:e975ebe2a13d6b510465108f81ccee6719bdadc823d69f1a7da59a0060d22c25" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="serial" \
