@@ -12,6 +12,7 @@
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/sts.hpp"
+#include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 #include "awshpc/core/units.hpp"
@@ -407,6 +408,22 @@ Status Report(CliContext& context, const ReportOptions& options) {
   if (pricing->RegionPrices().empty()) {
     return NotFoundError("no prices for region " + QuoteForMessage(region));
   }
+  // Finished Batch jobs' outputs are measured in the platform bucket once, then recorded. The
+  // AWS context opens at the first such job; without it (or a bucket) they stay unmeasured.
+  bool s3_unavailable = false;
+  pricing->MeasureBatchOutputsWith(
+      [&context, &s3_unavailable](const sched::Job& job) -> Result<std::optional<std::int64_t>> {
+        if (s3_unavailable) return std::optional<std::int64_t>();
+        auto backend = context.Batch();
+        auto s3 = backend.ok() ? context.S3() : Result<aws::s3::S3Client*>(backend.status());
+        if (!s3.ok() || (*backend)->bucket().empty()) {
+          s3_unavailable = true;
+          return std::optional<std::int64_t>();
+        }
+        ASSIGN_OR_RETURN(std::int64_t bytes,
+                         cost::BatchOutputBytes(**s3, (*backend)->bucket(), job.id));
+        return std::optional<std::int64_t>(bytes);
+      });
   ASSIGN_OR_RETURN(std::vector<sched::Job> jobs, store->List(store::JobFilter{}));
   const UnixMillis now = SystemClock::Instance().NowMillis();
   std::vector<cost::JobCost> costs;
@@ -488,7 +505,9 @@ Status Report(CliContext& context, const ReportOptions& options) {
   std::cout << fmt::format(
       "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory; AWS Batch "
       "jobs as their queue's compute environments buy (spot or on-demand, recorded at submission)"
-      "{}. Storage: a job's work directory on EBS gp3 while it ran. Per-job bases: --by job.\n",
+      "{}. Storage: a local job's work directory on EBS gp3 while it ran, a Batch job's outputs in "
+      "S3 "
+      "for a month. Per-job bases: --by job.\n",
       region,
       options.spot ? "; --spot: every job as spot (stored spot prices, else 35% of on-demand)"
                    : "");

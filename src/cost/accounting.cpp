@@ -176,22 +176,26 @@ std::string StorageBasis(const std::vector<StoredData>& stored, Money cost) {
   std::int64_t work = 0;
   std::int64_t s3 = 0;
   double held = 0;
+  bool has_work = false;
+  bool has_s3 = false;
   for (const StoredData& data : stored) {
     if (data.location == kStoredInS3Output) {
+      has_s3 = true;
       s3 = std::max(s3, data.bytes);
     } else {
+      has_work = true;
       work = std::max(work, data.bytes);
       held += data.held_seconds;
     }
   }
   constexpr double kMib = 1024.0 * 1024.0;
   std::string text = fmt::format("; storage {}:", cost.ToString());
-  if (work > 0 || s3 == 0) {
+  if (has_work) {
     text += fmt::format(" work directory {:.1f} MiB on EBS gp3 for {:.1f} s",
                         static_cast<double>(work) / kMib, held);
   }
-  if (s3 > 0) {
-    text += fmt::format("{} outputs {:.1f} MiB in S3 for a month", work > 0 ? "," : "",
+  if (has_s3) {
+    text += fmt::format("{} outputs {:.1f} MiB in S3 for a month", has_work ? "," : "",
                         static_cast<double>(s3) / kMib);
   }
   return text;

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/batch/staging.hpp"
 
 namespace awshpc::cost {
 
@@ -23,6 +26,17 @@ RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& ar
   }
   run.instance_type = agreed(&batch::AttemptRecord::instance_type);
   return run;
+}
+
+// Listing the prefix, not a manifest the stager writes: the objects are what S3 bills, the
+// stager in the container needs no change (and cannot reach the job store anyway), and jobs
+// staged before storage was recorded are measured the same way.
+Result<std::int64_t> BatchOutputBytes(aws::s3::S3Client& s3, std::string_view bucket,
+                                      std::string_view job_id) {
+  ASSIGN_OR_RETURN(std::vector<aws::s3::S3Object> objects, batch::ListOutputs(s3, bucket, job_id));
+  std::int64_t total = 0;
+  for (const aws::s3::S3Object& object : objects) total += static_cast<std::int64_t>(object.size);
+  return total;
 }
 
 Result<std::unique_ptr<JobCosts>> JobCosts::Create(CostDb& db, const std::string& region,
@@ -78,6 +92,18 @@ Result<JobCost> JobCosts::Cost(const sched::Job& job, UnixMillis now) {
     ASSIGN_OR_RETURN(storage_records_, StorageRecords::Open(db_.Path()));
   }
   ASSIGN_OR_RETURN(std::vector<StoredData> stored, storage_records_->Get(job.id));
+  const bool outputs_recorded =
+      std::any_of(stored.begin(), stored.end(),
+                  [](const StoredData& data) { return data.location == kStoredInS3Output; });
+  if (run && measure_outputs_ && sched::IsTerminal(job.state) && !outputs_recorded) {
+    auto bytes = measure_outputs_(job);
+    if (bytes.ok() && bytes->has_value()) {
+      const StoredData outputs{std::max(1, job.attempts), std::string(kStoredInS3Output), **bytes,
+                               0};
+      RETURN_IF_ERROR(storage_records_->Put(job.id, outputs));
+      stored.push_back(outputs);
+    }
+  }
   return ActualCost(job, *prices, now, purchase_, run, stored);
 }
 

@@ -123,6 +123,37 @@ TEST_F(CostBatchCliTest, SpotAndOnDemandQueuesArePricedAsTheirEnvironmentsBuy) {
   EXPECT_THAT(table.out, HasSubstr("AWS Batch jobs as their queue's compute environments buy"));
 }
 
+// A finished Batch job's outputs (what its stager uploaded under its outputs prefix) are listed
+// in the platform bucket once, recorded, and priced as S3 Standard for a month.
+TEST_F(CostBatchCliTest, OutputsInS3ArePricedForAMonth) {
+  const std::string id = SubmitAndFinish({"--purchase", "ondemand"});
+  // moto runs no container, so no stager: these objects stand in for its uploads (2 MiB + 1 MiB).
+  auto s3 = aws::s3::S3Client::Create(moto_.context());
+  ASSERT_TRUE(s3.ok());
+  const std::string prefix = "aws-hpc/jobs/" + id + "/outputs/";
+  const auto put = [&](const std::string& key, std::size_t bytes) {
+    aws::s3::PutObjectRequest request;
+    request.bucket = "platform";
+    request.key = key;
+    request.body = std::string(bytes, 'o');
+    return s3->PutObject(request).ok();
+  };
+  ASSERT_TRUE(put(prefix + "result.dat", 2 << 20));
+  ASSERT_TRUE(put(prefix + "logs/run.log", 1 << 20));
+  ASSERT_TRUE(put("aws-hpc/jobs/j-other/outputs/x", 4096));  // another job's are not this one's
+
+  std::map<std::string, Json> jobs = ReportJobs();
+  const Json& job = jobs[id];
+  EXPECT_EQ(job["stored_bytes"], 3 << 20) << job.dump();
+  // 3 MiB = 3/1024 GiB x $0.023 per GiB-month, one month: $0.00006738 -> 67 micro-dollars.
+  EXPECT_EQ(job["storage_usd"], "0.000067") << job.dump();
+  EXPECT_THAT(job["basis"].get<std::string>(), HasSubstr("outputs 3.0 MiB in S3 for a month"));
+
+  // Recorded: deleting the objects changes nothing in later reports (no second listing).
+  ASSERT_TRUE(s3->DeleteObject({"platform", prefix + "result.dat"}).ok());
+  EXPECT_EQ(ReportJobs()[id]["storage_usd"], "0.000067");
+}
+
 // The estimate line before a Batch submission prices what will run: the image's architecture
 // (x86_64: c6a.large, not the cheaper Graviton c6g.large) and the purchase option asked for or
 // bought by the named queue; --purchase auto says what it assumed.

@@ -4,12 +4,15 @@
 // Batch: purchase option, instance type, region and image architecture of each job).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "awshpc/aws/services/s3.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/core/clock.hpp"
 #include "awshpc/core/status.hpp"
@@ -25,6 +28,11 @@ namespace awshpc::cost {
 // architecture of the deployment that registered the job's definition ("" when not known).
 RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch);
 
+// Bytes a Batch job's stager uploaded: the sizes of every object under its outputs prefix
+// (s3://BUCKET/aws-hpc/jobs/<id>/outputs/, ListObjectsV2, every page).
+Result<std::int64_t> BatchOutputBytes(aws::s3::S3Client& s3, std::string_view bucket,
+                                      std::string_view job_id);
+
 class JobCosts {
  public:
   // Reads prices from `db` (which must outlive this) and the Batch records from the same SQLite
@@ -36,6 +44,14 @@ class JobCosts {
   // The job's actual cost (ActualCost with its recorded run and what its attempts stored). `job`
   // should carry its history when it had several attempts (JobStore::Get), so every attempt counts.
   Result<JobCost> Cost(const sched::Job& job, UnixMillis now);
+
+  // Measures what a finished Batch job left in S3 (BatchOutputBytes); nullopt when it cannot be
+  // measured now (no platform bucket, no AWS access).
+  using OutputBytes = std::function<Result<std::optional<std::int64_t>>(const sched::Job&)>;
+  // A finished Batch job without an "s3-output" record is measured once with `measure` when Cost
+  // sees it, and recorded (as its last attempt's), so later reports and budgets price it from the
+  // record. Without this, only what was recorded before is priced.
+  void MeasureBatchOutputsWith(OutputBytes measure) { measure_outputs_ = std::move(measure); }
 
   // What the job's backend recorded about where it runs or ran (nullopt for local jobs and
   // jobs without a record); `region` (if given) is set to the recorded region.
@@ -53,6 +69,7 @@ class JobCosts {
   std::map<std::string, std::vector<PriceRow>> prices_by_region_;
   std::unique_ptr<batch::BatchRecords> batch_records_;
   std::unique_ptr<StorageRecords> storage_records_;
+  OutputBytes measure_outputs_;
 };
 
 }  // namespace awshpc::cost
