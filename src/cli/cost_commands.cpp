@@ -876,7 +876,10 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   });
 
   auto report_options = std::make_shared<ReportOptions>();
-  CLI::App* report = cost->add_subcommand("report", "What finished jobs cost, grouped");
+  CLI::App* report = cost->add_subcommand(
+      "report",
+      "What finished jobs cost, grouped: compute (each attempt's running time) plus storage (a "
+      "local job's work directory, a Batch job's outputs in S3, measured once)");
   report
       ->add_option("--by", report_options->by, "user, project, app, month or job (default project)")
       ->check(CLI::IsMember({"user", "project", "app", "month", "job"}));
