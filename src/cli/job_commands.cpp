@@ -620,7 +620,10 @@ void RegisterJobCommands(CLI::App& root, CliContext& context, CommandResult& res
 
   auto submit_options = std::make_shared<SubmitOptions>();
   CLI::App* submit =
-      job->add_subcommand("submit", "Submit a job of an application (see `aws-hpc app list`)");
+      job->add_subcommand("submit",
+                          "Submit a job of an application (see `aws-hpc app list`). An app with "
+                          "a run-directory generator (geos-chem) is judged by the files its run "
+                          "leaves, not by the exit code alone (docs/app-spec.md, Success rules)");
   submit->add_option("app", submit_options->app, "Application name")->required();
   submit->add_option("--variant", submit_options->variant,
                      "Variant of the application (default: the app's first)");

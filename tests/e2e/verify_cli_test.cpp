@@ -135,6 +135,8 @@ TEST(VerifyCliTest, SubmitRefusesWhatTheGeneratorRefuses) {
   EXPECT_EQ(result.exit_code, 2);  // invalid argument
   EXPECT_THAT(result.err, HasSubstr("geos-chem (gchp)"));
   EXPECT_THAT(result.err, HasSubstr("multiple of 6"));
+  CliResult help = cli.Run({"job", "submit", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("judged by the files its run leaves"));
 }
 
 }  // namespace
