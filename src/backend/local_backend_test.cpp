@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "awshpc/core/paths.hpp"
+#include "awshpc/cost/storage_records.hpp"
 #include "awshpc/store/sqlite_job_store.hpp"
 #include "process.hpp"
 
@@ -245,6 +246,31 @@ TEST_F(LocalBackendTest, FailedAttemptsAreRetried) {
         change.reason.find("attempt 1 of 3 failed (exit code 1); retrying") != std::string::npos;
   }
   EXPECT_TRUE(saw_retry);
+}
+
+// Each attempt's work directory is measured when it ends (cost/storage_records.hpp): the retried
+// attempt sees the first one's file too.
+TEST_F(LocalBackendTest, EachAttemptsWorkDirectoryBytesAreRecorded) {
+  LocalBackend backend = Backend();
+  JobRequest request = Request({"sh", "-c",
+                                "if [ -e a.bin ]; then head -c 500 /dev/zero > b.bin; "
+                                "else head -c 1000 /dev/zero > a.bin; exit 1; fi"});
+  request.max_attempts = 2;
+  auto submitted = backend.Submit(request);
+  ASSERT_TRUE(submitted.ok());
+  Job job = WaitTerminal(submitted->id);
+  EXPECT_EQ(job.state, JobState::kSucceeded) << job.reason;
+  auto records = cost::StorageRecords::Open(options_.store_path);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  auto stored = (*records)->Get(job.id);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 2u);
+  EXPECT_EQ((*stored)[0].attempt, 1);
+  EXPECT_EQ((*stored)[0].location, cost::kStoredInWorkDir);
+  EXPECT_EQ((*stored)[0].bytes, 1000);  // a.bin; stdout.log and stderr.log are empty
+  EXPECT_EQ((*stored)[1].attempt, 2);
+  EXPECT_EQ((*stored)[1].bytes, 1500);
+  EXPECT_GT((*stored)[1].held_seconds, 0);
 }
 
 TEST_F(LocalBackendTest, AVanishedSupervisorIsDetectedAndItsJobEnded) {
