@@ -28,6 +28,11 @@ if [ -n "${AWS_HPC_INPUTS:-}" ]; then
     exit 70
   fi
   aws-hpc-stage in "$work" || exit 70
+elif [ -f .aws-hpc/rundir-vars.json ] && command -v aws-hpc-stage >/dev/null 2>&1; then
+  # A run directory written by `aws-hpc app config` that arrived another way (baked into the
+  # image, on the shared file system) is completed from the image's upstream templates here;
+  # `aws-hpc-stage in` does it after staging otherwise. Files already there are kept.
+  aws-hpc-stage complete "$work" || exit 71
 fi
 if [ "$#" -eq 0 ]; then
   echo "aws-hpc-entrypoint: no command given" >&2

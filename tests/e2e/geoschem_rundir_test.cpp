@@ -41,10 +41,10 @@ struct StagerResult {
   std::string err;
 };
 
-// aws-hpc-stage with only `env` in its environment (as in the container), stderr captured.
-StagerResult RunStager(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& env, const std::string& scratch) {
-  const std::string binary = std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage";
+// `argv` with only `env` in its environment (as in the container), stderr captured.
+StagerResult RunInContainerEnv(const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& env,
+                               const std::string& scratch) {
   const std::string err_path = scratch + "/stager.err";
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -52,7 +52,7 @@ StagerResult RunStager(const std::vector<std::string>& args,
     if (fd < 0 || ::dup2(fd, 2) < 0) ::_exit(126);
     ::clearenv();
     for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> argv = {const_cast<char*>(binary.c_str())};
+    std::vector<char*> argv;
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
@@ -61,6 +61,12 @@ StagerResult RunStager(const std::vector<std::string>& args,
   int status = 0;
   ::waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadRunDirFile(err_path)};
+}
+
+StagerResult RunStager(std::vector<std::string> args, const std::map<std::string, std::string>& env,
+                       const std::string& scratch) {
+  args.insert(args.begin(), std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage");
+  return RunInContainerEnv(args, env, scratch);
 }
 
 std::vector<std::string> RunDirFiles(const std::string& dir) {
@@ -136,6 +142,38 @@ TEST_F(GeosChemRunDirTest, GchpC24RunDirectoryIsComplete) {
   EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("BEG_DATE:     20190701 000000"));
   EXPECT_THAT(ReadRunDirFile(rundir + "/ExtData.rc"),
               HasSubstr("PS1 Pa  N Y 0        none 0.01 PS ./MetDir/%y4/%m2/MERRA2."));
+}
+
+// A run directory that reaches the container without S3 staging (baked in, on /fsx): the image's
+// entrypoint completes it before the command runs.
+TEST_F(GeosChemRunDirTest, EntrypointCompletesARunDirectoryItFindsInPlace) {
+  const std::string dir = temp_.path() + "/in-place";
+  ASSERT_EQ(cli_.Run({"app", "config", "geos-chem", "--out", dir}).exit_code, 0);
+  ASSERT_FALSE(fs::exists(dir + "/HEMCO_Diagn.rc"));
+  const std::map<std::string, std::string> env = {
+      {"PATH", std::string(AWSHPC_BINARY_DIR) + "/bin:/usr/bin:/bin"},
+      {"AWS_HPC_WORK_DIR", dir},
+      {"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}};
+  const std::string entrypoint = AWSHPC_SOURCE_DIR "/data/containers/entrypoint.sh";
+  // The command sees the completed directory.
+  StagerResult run =
+      RunInContainerEnv({"/bin/sh", entrypoint, "test", "-s", "HEMCO_Diagn.rc"}, env, temp_.path());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("aws-hpc-stage: complete: "));
+  EXPECT_THAT(ReadRunDirFile(dir + "/HEMCO_Config.rc"),
+              HasSubstr("### BEGIN SECTION BASE EMISSIONS"));
+
+  // A template the image lacks stops the job before the command, with the file named.
+  const std::string broken = temp_.path() + "/broken";
+  ASSERT_EQ(cli_.Run({"app", "config", "geos-chem", "--out", broken}).exit_code, 0);
+  std::map<std::string, std::string> empty_tree = env;
+  empty_tree["AWS_HPC_WORK_DIR"] = broken;
+  empty_tree["AWS_HPC_RUNDIR_TEMPLATES"] = temp_.path() + "/no-such-tree";
+  StagerResult missing =
+      RunInContainerEnv({"/bin/sh", entrypoint, "touch", "ran"}, empty_tree, temp_.path());
+  EXPECT_EQ(missing.exit_code, 71);
+  EXPECT_THAT(missing.err, HasSubstr("no-such-tree"));
+  EXPECT_FALSE(fs::exists(broken + "/ran"));
 }
 
 TEST_F(GeosChemRunDirTest, MissingTemplateIsNamedAndNothingHalfDone) {

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:ef1aaec1cb7eec56ac6046f86c4aa4a8f64f930badebc2a0f19a2314f96541db" \
+    io.aws-hpc.content-hash="sha256:16291207e78ae9e64bec91fa9fa46262b502f42ac7c365c8646c15ad4b6c171f" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:e802ca3059df25b7d1009dee5db56ce398c5a0ae8a10154e51501e9a5e477ca0" \
+    io.aws-hpc.content-hash="sha256:9d03420c6364fc38da60d4e699f75fb95cbff08caa3fdc056700b499ec6420d4" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="classic" \

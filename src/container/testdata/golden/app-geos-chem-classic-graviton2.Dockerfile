@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:e2581314820efc756361eac5d0bc102500fb094afdd4bce36040a55529c18b38" \
+    io.aws-hpc.content-hash="sha256:cb3349aaee9ca107ad39cd8656ee499c48f13fe4b8918e2c1652c46bc9053191" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:db4aa8b17ea80f51bb2fdf5148496397ed6983fa17fc9938c3eb4be5d50b875f" \
+    io.aws-hpc.content-hash="sha256:2f9c2b2b8489a42bc28d57571adb3834663674ef7dbae1e591c8ef4d99ca6b86" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="classic" \

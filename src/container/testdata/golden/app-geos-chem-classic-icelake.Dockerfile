@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:5f656915cd1e053d394038b5cbe5be0e7e3fc7a75dbbf5de229074db9a5f9c2c" \
+    io.aws-hpc.content-hash="sha256:4cb2ad2c4d4d2e24948ac1576e04cdb466429bd8f2fb9b675e3d52b3bfc054e1" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="classic" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:0633f2f333c5855a36437018f20a46128f56fdf82eac72cb103eb1c19c6241e3" \
+    io.aws-hpc.content-hash="sha256:fae88247d9f45f0680150b788ae66a4811d7e2265dc6ed9f3b9811e26ddf8ee8" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:df29a9eb16f606d61fcb3eccecaa2635ded458a4e25c207a73a3eae5816c1ad4" \
+    io.aws-hpc.content-hash="sha256:ac4094772ae137197deb515c5465bfd6c821a94529d1930cac7ff4163dcd9658" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:bb6203390cb76be046ed2a231ce8e48da08a45414239e973d50032f805c79836" \
+    io.aws-hpc.content-hash="sha256:78ae8527a643674b57bd2f83a89cd07e08ee796e511e0230660b7f1e8fdb0018" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:823d62e480dc11c37b5469387b9b8ec7c5ee53b7bf4a404d13df3e3d0938e66c" \
+    io.aws-hpc.content-hash="sha256:f83777c59513dbb9844a3d4c2fdb12e54c658f03d31aad12a65abcbf28e4056d" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:cfe3d64c9cde6344aef3f4216f084c8964e78a394962c0950a094ee69ab0418f" \
+    io.aws-hpc.content-hash="sha256:e2dc0bc9ab9338f09ea134544f7258c5e3803b23c309e69fb8412f5cedff441d" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="gchp" \

@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:fa27d90bd44b03d7e351f383180c78cbea7be99714389c4a5caffe27ab0b7d74" \
+    io.aws-hpc.content-hash="sha256:2b7a9a0d49e19901ae7d66100aa581cdc447edb320e007abdec39faa338039bb" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="mpi" \

@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:97f5720cba0debd8f706f38efc732932ca1a5a03e2f8a765f4f1e454da8ed796" \
+    io.aws-hpc.content-hash="sha256:d68bb67f88d6776f2dad065a568067b66ef55e3992d620c1d065e31f5a05b8e2" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="mpi" \

@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:efc2be605df2e358fd71b18f12ac5591ba7ab55c7779d497f2060a47c4be6d89" \
+    io.aws-hpc.content-hash="sha256:c751c6c444fd6029f7e71d6ba70c2b3dae236ad58cc6f2df9d2246053df63a25" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="mpi" \

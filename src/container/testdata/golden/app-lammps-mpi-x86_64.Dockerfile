@@ -22,7 +22,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:9627f36afff651d284f983970025175f68ad38813d5a53009709cc78eb49d7ed" \
+    io.aws-hpc.content-hash="sha256:1ef6c4b13a945be0ff8eae017d309dd05ab20e93e1854136f94a77e69cecd177" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="mpi" \

@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:aea94fa2f1f828d19dfd904e5768c6f7129d2e59073bc2fe96fde944293ea935" \
+    io.aws-hpc.content-hash="sha256:748fcebf502befc64a619b1df48589586c7145f56d367c3f08243fc6bcad1104" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="serial" \

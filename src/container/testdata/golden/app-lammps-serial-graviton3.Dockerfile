@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:6087bc9d879cd8b5603276cf40a23b6c4d559febfd1b715d6ae4e28542bcd61c" \
+    io.aws-hpc.content-hash="sha256:68fdca9b93fc71a076fb23d4c4c8ecb9082d58368fa5345197b471ea02e29756" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="serial" \

@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:c724943fd9df8cc9dadc6290b9e9596170de9d5b8578fc075f65097dbd1f8662" \
+    io.aws-hpc.content-hash="sha256:9c9293dbf8ffd6349f1896ad1f0abbb627dadcd6c9b1843fecfa29a3cd408fe1" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="serial" \

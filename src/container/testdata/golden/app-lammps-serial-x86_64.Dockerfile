@@ -21,7 +21,7 @@ ENV AWS_HPC_APP="lammps" \
 WORKDIR /work
 LABEL io.aws-hpc.app="lammps" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:e975ebe2a13d6b510465108f81ccee6719bdadc823d69f1a7da59a0060d22c25" \
+    io.aws-hpc.content-hash="sha256:891aec1e209e18d8014ad7cdae3f7e4e9f784da37a0d4d55be2d36170d9ff452" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="serial" \
