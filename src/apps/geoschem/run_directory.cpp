@@ -162,6 +162,23 @@ std::map<std::string, std::string, std::less<>> RunDirVariables(const RunConfig&
                              run.cores / std::max(1, run.nodes))
                : "EXPDSC: GEOS-Chem_devel";
   (void)catalog;
+  // createRunDir.sh's HISTORY settings (upstream's HISTORY.rc templates read them): aws-hpc
+  // writes HISTORY.rc itself, with the run's frequency for every collection, so they say the same.
+  if (run.gchp) {
+    if (auto frequency = GchpFrequency(run); frequency.ok()) {
+      for (const char* name : {"RUNDIR_HIST_TIME_AVG_DUR", "RUNDIR_HIST_TIME_AVG_FREQ",
+                               "RUNDIR_HIST_INST_DUR", "RUNDIR_HIST_INST_FREQ"}) {
+        vars[name] = frequency->first;
+      }
+      vars["RUNDIR_HIST_MONTHLY_DIAG"] = frequency->second ? "1" : "0";
+    }
+  } else if (auto frequency = HistoryFrequency(run.frequency); frequency.ok()) {
+    for (const char* name : {"RUNDIR_HIST_TIME_AVG_DUR", "RUNDIR_HIST_TIME_AVG_FREQ",
+                             "RUNDIR_HIST_INST_DUR", "RUNDIR_HIST_INST_FREQ"}) {
+      vars[name] = *frequency;
+    }
+    vars["RUNDIR_HIST_MONTHLY_DIAG"] = run.frequency.ends_with("mo") ? "1" : "0";
+  }
   AddCreateRunDirVariables(run, vars);
   if (run.gchp) {
     vars["RUNDIR_NUM_CORES"] = std::to_string(run.cores);

@@ -141,6 +141,9 @@ void AddCreateRunDirVariables(const RunConfig& run, RunDirVars& vars) {
   vars["RUNDIR_GCAP2_VERTRES"] = gcap2 ? run.gcap2.vertres : "not_used";
   vars["RUNDIR_GCAP2_RUNID"] = gcap2 ? run.gcap2.run_id : "not_used";
   vars["RUNDIR_MET_AVAIL"] = gcap2 ? run.gcap2.available : "# 1980-2021";
+  // Classic's domain: global_grid.txt says 'global'; for a nested grid createRunDir.sh sets the
+  // menu's answer inline ('AS', 'EU', 'NA', 'custom'), which is aws-hpc's domain parameter.
+  if (!run.gchp) vars["RUNDIR_GRID_DOMAIN_NAME"] = run.domain;
   vars["RUNDIR_USE_AEIC"] = gcap2 ? "false" : "true";
   if (sim == "fullchem" || (!run.gchp && sim == "aerosol")) {
     vars["RUNDIR_VOLC_CLIMATOLOGY"] =
