@@ -66,4 +66,38 @@ Status AttachSuccessRule(const GeneratorRegistry& registry, const std::string& a
   return Status::Ok();
 }
 
+Status AttachArraySuccessRule(const GeneratorRegistry& registry, const std::string& app_dir,
+                              const std::vector<sched::JobRequest>& tasks,
+                              const std::vector<std::string>& rows, sched::JobRequest& job) {
+  const auto row_name = [&](std::size_t i) {
+    return i < rows.size() ? rows[i] : fmt::format("row {}", i + 1);
+  };
+  std::optional<std::string> common;
+  std::size_t common_row = 0;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    sched::JobRequest task = tasks[i];
+    task.environment.erase(verdict::kSuccessRuleVariable);
+    RETURN_IF_ERROR_CTX(AttachSuccessRule(registry, app_dir, task), row_name(i));
+    const auto it = task.environment.find(verdict::kSuccessRuleVariable);
+    std::string rule = it == task.environment.end() ? std::string() : it->second;
+    if (!common) {
+      common = std::move(rule);
+      common_row = i;
+      continue;
+    }
+    if (rule == *common) continue;
+    const auto summary = [](const std::string& text) {
+      if (text.empty()) return std::string("judged by the exit code");
+      auto decoded = verdict::DecodeSuccessRule(text);
+      return decoded.ok() ? "success when " + decoded->summary : text;
+    };
+    return InvalidArgumentError(fmt::format(
+        "{} and {} are judged by different success rules ({}; {}): the tasks of one array job "
+        "share the job's environment, which carries one rule; submit them as separate arrays",
+        row_name(common_row), row_name(i), summary(*common), summary(rule)));
+  }
+  if (common && !common->empty()) job.environment[verdict::kSuccessRuleVariable] = *common;
+  return Status::Ok();
+}
+
 }  // namespace awshpc::apps

@@ -124,5 +124,73 @@ TEST(GeneratorRegistryTest, GeosChemThroughTheRegistry) {
   EXPECT_THAT(refused.status().message(), HasSubstr("multiple of 6"));
 }
 
+// An array job's rows (job submit --param-file): each row is prepared, the job carries their one
+// rule; rows with different rules, or a row the generator refuses, are named.
+TEST(GeneratorRegistryTest, ArrayJobCarriesItsRowsCommonSuccessRule) {
+  const auto task = [](const std::string& simulation, const std::string& end,
+                       const std::string& cores) {
+    sched::JobRequest t;
+    t.app = "geos-chem";
+    t.variant = "gchp";
+    t.parameters = {{"simulation", simulation},
+                    {"met", "merra2"},
+                    {"resolution", "C24"},
+                    {"domain", "global"},
+                    {"levels", "72"},
+                    {"start", "2019-07-01"},
+                    {"end", end},
+                    {"frequency", "1d"},
+                    {"mode", "time-averaged"},
+                    {"cores", cores},
+                    {"nodes", "1"}};
+    return t;
+  };
+  const std::vector<std::string> rows = {"runs.csv:2", "runs.csv:3"};
+  sched::JobRequest job;
+  job.app = "geos-chem";
+  ASSERT_TRUE(AttachArraySuccessRule(GeneratorRegistry::Builtin(), kAppDir,
+                                     {task("fullchem", "2019-07-08", "24"),
+                                      task("TransportTracers", "2019-07-08", "48")},
+                                     rows, job)
+                  .ok());
+  ASSERT_EQ(job.environment.count(verdict::kSuccessRuleVariable), 1u);
+  auto rule = verdict::DecodeSuccessRule(job.environment.at(verdict::kSuccessRuleVariable));
+  ASSERT_TRUE(rule.ok()) << rule.status().ToString();
+  EXPECT_THAT(rule->summary, HasSubstr("20190708"));
+  // The same as a single job of either row.
+  sched::JobRequest single = task("fullchem", "2019-07-08", "24");
+  ASSERT_TRUE(AttachSuccessRule(GeneratorRegistry::Builtin(), kAppDir, single).ok());
+  EXPECT_EQ(single.environment.at(verdict::kSuccessRuleVariable),
+            job.environment.at(verdict::kSuccessRuleVariable));
+
+  sched::JobRequest differing;
+  Status refused = AttachArraySuccessRule(
+      GeneratorRegistry::Builtin(), kAppDir,
+      {task("fullchem", "2019-07-08", "24"), task("fullchem", "2019-07-15", "24")}, rows,
+      differing);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(), HasSubstr("runs.csv:2 and runs.csv:3"));
+  EXPECT_THAT(refused.message(), HasSubstr("20190715"));
+  EXPECT_THAT(refused.message(), HasSubstr("separate arrays"));
+  EXPECT_EQ(differing.environment.count(verdict::kSuccessRuleVariable), 0u);
+
+  sched::JobRequest bad_row;
+  refused = AttachArraySuccessRule(
+      GeneratorRegistry::Builtin(), kAppDir,
+      {task("fullchem", "2019-07-08", "24"), task("fullchem", "2019-07-08", "25")}, rows, bad_row);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(), HasSubstr("runs.csv:3"));
+  EXPECT_THAT(refused.message(), HasSubstr("multiple of 6"));
+
+  // An app without a generator: judged by the exit code, nothing attached.
+  sched::JobRequest echo_job;
+  sched::JobRequest echo_task;
+  echo_task.app = "echo";
+  ASSERT_TRUE(AttachArraySuccessRule(GeneratorRegistry::Builtin(), kAppDir, {echo_task, echo_task},
+                                     rows, echo_job)
+                  .ok());
+  EXPECT_TRUE(echo_job.environment.empty());
+}
+
 }  // namespace
 }  // namespace awshpc::apps

@@ -300,6 +300,7 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
   std::string tasks_path;
   std::int64_t task_count = 0;
   std::optional<sched::JobRequest> first_task;
+  sched::JobRequest array_rule;  // the rows' common success rule, in its environment
   if (!options.param_file.empty()) {
     if (options.backend != batch::kBackendName) {
       return InvalidArgumentError("--param-file needs --backend batch (an AWS Batch array job)");
@@ -312,6 +313,11 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
     ASSIGN_OR_RETURN(batch::TaskTable table, batch::ParseTaskCsv(text, options.param_file));
     ASSIGN_OR_RETURN(std::vector<sched::JobRequest> tasks,
                      batch::RenderTasks(*app, render, table, options.param_file));
+    // Every row judged by its files (GEOS-Chem) is prepared now; the job carries their rule.
+    std::vector<std::string> rows;
+    for (int line : table.lines) rows.push_back(fmt::format("{}:{}", options.param_file, line));
+    RETURN_IF_ERROR(apps::AttachArraySuccessRule(apps::GeneratorRegistry::Builtin(), app->dir,
+                                                 tasks, rows, array_rule));
     task_count = static_cast<std::int64_t>(tasks.size());
     first_task = tasks.front();
     ASSIGN_OR_RETURN(std::string home, context.Home());
@@ -325,6 +331,7 @@ Status Submit(CliContext& context, const SubmitOptions& options, CommandResult& 
     request.argv = {"aws-hpc-stage", "exec"};
     request.environment = {{batch::kTasksFileEnv, batch::kTasksFileName}};
     if (task_count == 1) request.environment[batch::kArrayIndexEnv] = "0";
+    request.environment.insert(array_rule.environment.begin(), array_rule.environment.end());
     request.inputs.push_back({tasks_path, batch::kTasksFileName});
   } else {
     ASSIGN_OR_RETURN_CTX(request, spec::Render(*app, render), options.app);

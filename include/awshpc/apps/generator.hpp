@@ -84,4 +84,14 @@ class GeneratorRegistry {
 Status AttachSuccessRule(const GeneratorRegistry& registry, const std::string& app_dir,
                          sched::JobRequest& request);
 
+// The same for an array job (`job submit --param-file`): each task is one row's rendered request
+// (`rows` names them, "tasks.csv:3"). Every row's parameters are prepared (a refused row is named)
+// and `job`, the request that carries the container's environment, gets their rule. The
+// container's verdict step reads that one environment (the entrypoint judges after `aws-hpc-stage
+// exec` has run the row's command), so rows whose rules differ (another end date, another variant)
+// are refused, naming the first two such rows; submit them as separate arrays.
+Status AttachArraySuccessRule(const GeneratorRegistry& registry, const std::string& app_dir,
+                              const std::vector<sched::JobRequest>& tasks,
+                              const std::vector<std::string>& rows, sched::JobRequest& job);
+
 }  // namespace awshpc::apps
