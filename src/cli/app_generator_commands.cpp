@@ -215,6 +215,14 @@ void RegisterAppGeneratorCommands(CLI::App& root, CliContext& context, CommandRe
   AddCommon(config, *options);
   config->add_option("--out", options->out, "Run directory to write")->required();
   config->add_flag("--force", options->force, "Overwrite generated files that exist");
+  config->footer(
+      "GEOS-Chem: the rest of the run directory (HEMCO_Config.rc's inventory sections, "
+      "HEMCO_Diagn.rc, the met-field include, species_database.yml; for GCHP also ExtData.rc, "
+      "GCHP.rc, CAP.rc, logging.yml, input.nml) is GEOS-Chem's own template text for the model "
+      "version in the image, so it is completed in the container when the job starts, from the "
+      "image's run/ tree and the plan written to DIR/.aws-hpc/rundir-vars.json. To complete a "
+      "directory by hand: AWS_HPC_RUNDIR_TEMPLATES=/path/to/geos-chem/run aws-hpc-stage complete "
+      "DIR (files already there are kept). See docs/geos-chem.md.");
   config->callback(
       [&context, &result, options] { result.status = ConfigCommand(context, *options); });
 

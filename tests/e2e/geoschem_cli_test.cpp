@@ -41,6 +41,9 @@ TEST(GeosChemCliTest, HelpNamesTheOptions) {
   EXPECT_EQ(config.exit_code, 0);
   EXPECT_THAT(config.out, HasSubstr("--out"));
   EXPECT_THAT(config.out, HasSubstr("--env"));
+  // The run directory is finished in the container; how to finish it by hand.
+  EXPECT_THAT(config.out, HasSubstr("completed in the container when the job starts"));
+  EXPECT_THAT(config.out, HasSubstr("aws-hpc-stage complete"));
   CliResult data = cli.Run({"app", "data", "--help"});
   EXPECT_EQ(data.exit_code, 0);
   EXPECT_THAT(data.out, HasSubstr("--plan"));
