@@ -55,6 +55,7 @@ std::vector<AttemptRecord> AttemptsOf(const std::vector<const ab::JobDetail*>& p
       record.log_stream = a.log_stream_name;
       record.started_at = a.started_at;
       record.stopped_at = a.stopped_at;
+      record.container_instance_arn = a.container_instance_arn;
       attempts.push_back(std::move(record));
     }
   }
@@ -405,6 +406,13 @@ Status BatchBackend::SyncOne(const Job& job, BatchJobLink& link,
   // Each attempt ran on one of the queue's environments: when they all buy alike, so did it.
   if (link.purchase == kPurchaseSpot || link.purchase == kPurchaseOnDemand) {
     for (AttemptRecord& attempt : link.attempts) attempt.purchase = link.purchase;
+  }
+  // Which instance ran each attempt, and so how it was bought (mixed queues too). A failed
+  // look-up leaves the attempt as above: cost then prices it as before, and says so.
+  if (instances_ != nullptr) {
+    for (AttemptRecord& attempt : link.attempts) {
+      if (!instances_->Record(attempt).ok()) break;
+    }
   }
   link.status_summary.assign(summary.begin(), summary.end());
   link.synced_at = clock_.NowMillis();

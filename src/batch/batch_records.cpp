@@ -81,6 +81,9 @@ Json AttemptsToJson(const std::vector<AttemptRecord>& attempts) {
     if (a.started_at) j["startedAt"] = *a.started_at;
     if (a.stopped_at) j["stoppedAt"] = *a.stopped_at;
     if (!a.purchase.empty()) j["purchase"] = a.purchase;
+    if (!a.container_instance_arn.empty()) j["containerInstanceArn"] = a.container_instance_arn;
+    if (!a.compute_environment.empty()) j["computeEnvironment"] = a.compute_environment;
+    if (!a.instance_source.empty()) j["instanceSource"] = a.instance_source;
     list.push_back(std::move(j));
   }
   return list;
@@ -103,6 +106,9 @@ std::vector<AttemptRecord> AttemptsFromJson(const Json& list) {
     a.log_stream = j.value("logStream", "");
     a.instance_type = j.value("instanceType", "");
     a.purchase = j.value("purchase", "");
+    a.container_instance_arn = j.value("containerInstanceArn", "");
+    a.compute_environment = j.value("computeEnvironment", "");
+    a.instance_source = j.value("instanceSource", "");
     attempts.push_back(std::move(a));
   }
   return attempts;

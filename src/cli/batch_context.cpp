@@ -7,7 +7,10 @@
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/aws_context.hpp"
 #include "awshpc/aws/services/batch.hpp"
+#include "awshpc/aws/services/ec2.hpp"
+#include "awshpc/aws/services/ecs.hpp"
 #include "awshpc/aws/services/s3.hpp"
+#include "awshpc/batch/attempt_instances.hpp"
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/batch/rate.hpp"
@@ -21,6 +24,10 @@ struct BatchSession {
   std::unique_ptr<aws::batch::BatchClient> client;
   std::unique_ptr<aws::s3::S3Client> s3;
   std::unique_ptr<batch::BatchRecords> records;
+  // Which instance ran each attempt (Sync), for cost per attempt.
+  std::unique_ptr<aws::ecs::EcsClient> ecs;
+  std::unique_ptr<aws::ec2::Ec2Client> ec2;
+  std::unique_ptr<batch::AttemptInstances> attempt_instances;
   std::unique_ptr<batch::BatchBackend> backend;
 };
 
@@ -73,6 +80,13 @@ Result<batch::BatchBackend*> CliContext::Batch() {
   const char* bucket = std::getenv("AWS_HPC_BUCKET");
   batch_->backend->SetStaging(batch_->s3.get(),
                               bucket != nullptr ? bucket : PlatformSetting("bucket"));
+  ASSIGN_OR_RETURN(aws::ecs::EcsClient ecs, aws::ecs::EcsClient::Create(*aws));
+  batch_->ecs = std::make_unique<aws::ecs::EcsClient>(std::move(ecs));
+  ASSIGN_OR_RETURN(aws::ec2::Ec2Client ec2, aws::ec2::Ec2Client::Create(*aws));
+  batch_->ec2 = std::make_unique<aws::ec2::Ec2Client>(std::move(ec2));
+  batch_->attempt_instances =
+      std::make_unique<batch::AttemptInstances>(*batch_->client, *batch_->ecs, *batch_->ec2);
+  batch_->backend->SetAttemptInstances(batch_->attempt_instances.get());
   return batch_->backend.get();
 }
 

@@ -14,6 +14,7 @@
 #include "awshpc/arch/catalog.hpp"
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/s3.hpp"
+#include "awshpc/batch/attempt_instances.hpp"
 #include "awshpc/batch/batch_records.hpp"
 #include "awshpc/batch/job_definitions.hpp"
 #include "awshpc/batch/submitter.hpp"
@@ -64,6 +65,10 @@ class BatchBackend {
   }
   const std::string& bucket() const { return bucket_; }
 
+  // Sync looks up the instance each attempt ran on with `instances` (must outlive the backend);
+  // without it, attempts carry only the queue's purchase option.
+  void SetAttemptInstances(AttemptInstances* instances) { instances_ = instances; }
+
   // Registers the job definition of `variant` on `arch` unless an ACTIVE revision carries the
   // same content hash; records the revision either way.
   Result<DeployResult> Deploy(const spec::AppSpec& app, const spec::Variant& variant,
@@ -96,6 +101,7 @@ class BatchBackend {
   store::JobStore& store_;
   BatchRecords& records_;
   aws::batch::BatchClient& client_;
+  AttemptInstances* instances_ = nullptr;
   const arch::Catalog& catalog_;
   std::string region_;
   const Clock& clock_;

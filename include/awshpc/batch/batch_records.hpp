@@ -44,8 +44,19 @@ struct AttemptRecord {
   // the queue's environments when they all agree); "" when not known. Last, with an initializer,
   // so positional initialisers written before keep their meaning.
   std::string purchase = {};
+  // Where the attempt ran, looked up at Sync (attempt_instances.hpp): its ECS container instance,
+  // the compute environment whose ECS cluster holds it, and where `instance_type` (and, for
+  // "ec2", `purchase`) came from: kInstanceFromEc2 (DescribeInstances of the attempt's own
+  // instance), kInstanceFromEcsAttribute (the instance is gone: the ECS agent's
+  // ecs.instance-type), or "" (not looked up).
+  std::string container_instance_arn = {};
+  std::string compute_environment = {};
+  std::string instance_source = {};
   friend bool operator==(const AttemptRecord&, const AttemptRecord&) = default;
 };
+
+inline constexpr const char* kInstanceFromEc2 = "ec2";
+inline constexpr const char* kInstanceFromEcsAttribute = "ecs-attribute";
 
 // The Batch side of a platform job.
 struct BatchJobLink {

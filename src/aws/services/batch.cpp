@@ -295,6 +295,7 @@ JobDetail JobDetailFrom(const Json& j) {
     container.resource_requirements = RequirementsFrom(c);
     container.environment = KeyValuesFrom(c, "environment");
     container.instance_type = JsonString(c, "instanceType");
+    container.container_instance_arn = JsonString(c, "containerInstanceArn");
     d.container = std::move(container);
   }
   for (const Json& a : JsonArray(j, "attempts")) {
@@ -307,6 +308,7 @@ JobDetail JobDetailFrom(const Json& j) {
     attempt.started_at = JsonInt(a, "startedAt");
     attempt.stopped_at = JsonInt(a, "stoppedAt");
     attempt.status_reason = JsonString(a, "statusReason");
+    attempt.container_instance_arn = JsonString(c, "containerInstanceArn");
     d.attempts.push_back(std::move(attempt));
   }
   if (j.contains("arrayProperties")) {

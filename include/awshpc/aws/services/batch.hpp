@@ -293,6 +293,8 @@ struct AttemptDetail {
   std::optional<std::int64_t> started_at;  // Unix milliseconds
   std::optional<std::int64_t> stopped_at;
   std::string status_reason;
+  // The ECS container instance the attempt ran on (attempts[].container.containerInstanceArn).
+  std::string container_instance_arn = {};
 };
 struct ContainerDetail {
   std::string image;
@@ -303,6 +305,7 @@ struct ContainerDetail {
   std::vector<ResourceRequirement> resource_requirements;
   std::vector<KeyValuePair> environment;
   std::string instance_type = {};  // multi-node jobs: the node's instance type (added last)
+  std::string container_instance_arn = {};  // the latest attempt's ECS container instance
 };
 // A node of a multi-node job (its id is "<parent id>#<index>").
 struct NodeDetails {
