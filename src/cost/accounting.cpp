@@ -80,7 +80,8 @@ struct PricedInstance {
 
 Result<PricedInstance> InstanceForCost(const sched::Job& job,
                                        const std::vector<PriceRow>& region_prices,
-                                       const std::optional<RecordedRun>& run) {
+                                       const std::optional<RecordedRun>& run,
+                                       const std::string& local_arch) {
   if (run && !run->instance_type.empty()) {
     const auto recorded =
         std::find_if(region_prices.begin(), region_prices.end(),
@@ -103,9 +104,20 @@ Result<PricedInstance> InstanceForCost(const sched::Job& job,
       which = fmt::format("the cheapest (architecture {} unknown to the catalog)", run->arch);
     }
   }
+  const bool local = job.request.backend == "local";
+  if (local && !local_arch.empty()) {
+    auto filtered = FilterByArchitecture(local_arch, region_prices);
+    if (filtered.ok()) {
+      same_arch = std::move(*filtered);
+      candidates = &same_arch;
+    }
+  }
   ASSIGN_OR_RETURN(PriceRow equivalent, EquivalentInstance(*candidates, job.request.resources));
   std::string basis;
-  if (job.request.backend == "local") {
+  if (local && !local_arch.empty()) {
+    basis = fmt::format("local: equivalent {} instance {} (the host's architecture)", local_arch,
+                        equivalent.instance.type);
+  } else if (local) {
     basis = "local: equivalent instance " + equivalent.instance.type;
   } else if (run && !run->instance_type.empty()) {
     basis = fmt::format("{}: the recorded {} has no price in {}, {} that fits instead",
@@ -201,6 +213,77 @@ std::string StorageBasis(const std::vector<StoredData>& stored, Money cost) {
   return text;
 }
 
+// The spot price of `instance`'s type in its region: the stored one, else a fraction of
+// on-demand; and the words saying which.
+struct SpotRate {
+  Money per_hour;
+  std::string basis;
+};
+
+SpotRate SpotRateOf(const PriceRow& instance, const Purchase& purchase) {
+  auto spot_price = std::find_if(
+      purchase.spot_prices.begin(), purchase.spot_prices.end(), [&](const PriceRow& row) {
+        return row.instance.type == instance.instance.type && row.region == instance.region;
+      });
+  if (spot_price != purchase.spot_prices.end()) {
+    return {spot_price->per_hour,
+            fmt::format("spot price from {} ({})", spot_price->source, spot_price->as_of)};
+  }
+  return {
+      Money::FromMicros(std::llround(static_cast<double>(instance.per_hour.micros()) *
+                                     purchase.spot_price_fraction)),
+      fmt::format("assumed spot price: {:g}% of on-demand", purchase.spot_price_fraction * 100)};
+}
+
+// Prices each recorded attempt on its own instance type and purchase option. False (and `cost`
+// untouched) when an attempt's type has no price in `region_prices`: the caller prices the job
+// as a whole instead.
+bool PriceAttempts(const RecordedRun& run, const std::vector<PriceRow>& region_prices,
+                   const Purchase& purchase, JobCost& cost) {
+  std::vector<const PriceRow*> rows;
+  for (const AttemptRun& attempt : run.attempts) {
+    const auto row =
+        std::find_if(region_prices.begin(), region_prices.end(),
+                     [&](const PriceRow& r) { return r.instance.type == attempt.instance_type; });
+    if (row == region_prices.end()) return false;
+    rows.push_back(&*row);
+  }
+  Money compute;
+  std::string parts;
+  bool any_spot = false;
+  bool any_on_demand = false;
+  for (std::size_t i = 0; i < run.attempts.size(); ++i) {
+    const AttemptRun& attempt = run.attempts[i];
+    const PriceRow& row = *rows[i];
+    const bool spot = purchase.spot || attempt.purchase == "spot";
+    Money per_hour = row.per_hour;
+    std::string how = "on-demand";
+    if (spot) {
+      const SpotRate rate = SpotRateOf(row, purchase);
+      per_hour = rate.per_hour;
+      how = "spot, " + rate.basis;
+    }
+    (spot ? any_spot : any_on_demand) = true;
+    compute += Money::PerHourTimesSeconds(Money::FromMicros(per_hour.micros() * cost.instances),
+                                          attempt.seconds);
+    const std::string source =
+        attempt.source == "ecs-attribute"
+            ? " (type from the ECS agent's attribute: the instance is gone; purchase from its "
+              "compute environment)"
+            : "";
+    parts += fmt::format("{}{}: {}{} {} {:.1f} s at {}/h", i == 0 ? "" : "; ", i + 1,
+                         row.instance.type, source, how, attempt.seconds, per_hour.ToString());
+    cost.instance_type = row.instance.type;
+    cost.region = row.region;
+    cost.per_hour = per_hour;
+  }
+  cost.compute = compute;
+  cost.purchase = any_spot && any_on_demand ? "mixed" : (any_spot ? "spot" : "on-demand");
+  cost.basis = fmt::format("recorded per attempt ({} queue {}{}): {}", run.backend, run.queue,
+                           purchase.spot ? ", spot as asked (--spot)" : "", parts);
+  return true;
+}
+
 }  // namespace
 
 Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& region_prices,
@@ -226,7 +309,12 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   cost.storage = StorageCost(stored);
   cost.stored_bytes = StoredBytes(stored);
   const std::string storage_basis = stored.empty() ? "" : StorageBasis(stored, cost.storage);
-  auto found = InstanceForCost(job, region_prices, run);
+  if (run && !run->attempts.empty() && PriceAttempts(*run, region_prices, purchase, cost)) {
+    cost.total = cost.compute + cost.storage;
+    cost.basis += storage_basis;
+    return cost;
+  }
+  auto found = InstanceForCost(job, region_prices, run, purchase.local_arch);
   if (!found.ok()) {
     cost.total = cost.storage;
     cost.basis = "unpriced: " + found.status().message() + storage_basis;
@@ -240,19 +328,9 @@ Result<JobCost> ActualCost(const sched::Job& job, const std::vector<PriceRow>& r
   std::string price_basis;
   if (spot) {
     cost.purchase = "spot";
-    auto spot_price = std::find_if(
-        purchase.spot_prices.begin(), purchase.spot_prices.end(), [&](const PriceRow& row) {
-          return row.instance.type == instance.instance.type && row.region == instance.region;
-        });
-    if (spot_price != purchase.spot_prices.end()) {
-      cost.per_hour = spot_price->per_hour;
-      price_basis = fmt::format("spot price from {} ({})", spot_price->source, spot_price->as_of);
-    } else {
-      cost.per_hour = Money::FromMicros(std::llround(
-          static_cast<double>(instance.per_hour.micros()) * purchase.spot_price_fraction));
-      price_basis =
-          fmt::format("assumed spot price: {:g}% of on-demand", purchase.spot_price_fraction * 100);
-    }
+    const SpotRate rate = SpotRateOf(instance, purchase);
+    cost.per_hour = rate.per_hour;
+    price_basis = rate.basis;
   }
   cost.compute = Money::PerHourTimesSeconds(
       Money::FromMicros(cost.per_hour.micros() * cost.instances), cost.running_seconds);

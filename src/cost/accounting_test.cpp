@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "awshpc/cost/arch_filter.hpp"
 #include "cost_test_util.hpp"
 
 namespace awshpc::cost {
@@ -63,6 +64,30 @@ TEST_F(AccountingTest, ActualCostOfALocalJob) {
   EXPECT_EQ(unpriced->basis.rfind("unpriced: no instance", 0), 0u) << unpriced->basis;
 }
 
+// A local job ran code built for the host: its equivalent instance has the host's architecture.
+TEST_F(AccountingTest, LocalJobsArePricedOnTheHostsArchitecture) {
+  const sched::Job job = RunJob(Request("climate"), 3600);
+  Purchase x86;
+  x86.local_arch = "x86_64";
+  auto on_x86 = ActualCost(job, UsEast1(), clock_.NowMillis(), x86);
+  ASSERT_TRUE(on_x86.ok()) << on_x86.status().ToString();
+  const PriceRow cheapest_x86 =
+      *EquivalentInstance(*FilterByArchitecture("x86_64", UsEast1()), Request("climate").resources);
+  EXPECT_EQ(cheapest_x86.instance.arch, "x86_64");
+  EXPECT_EQ(on_x86->instance_type, cheapest_x86.instance.type);
+  EXPECT_EQ(on_x86->total, cheapest_x86.per_hour);  // one hour
+  EXPECT_EQ(on_x86->basis, "local: equivalent x86_64 instance " + cheapest_x86.instance.type +
+                               " (the host's architecture)");
+  Purchase graviton;
+  graviton.local_arch = "arm64";
+  auto on_arm = ActualCost(job, UsEast1(), clock_.NowMillis(), graviton);
+  EXPECT_EQ(on_arm->instance_type, "c6g.large");
+  EXPECT_EQ(on_arm->basis, "local: equivalent arm64 instance c6g.large (the host's architecture)");
+  EXPECT_EQ(IsaOfMachine("aarch64"), "arm64");
+  EXPECT_EQ(IsaOfMachine("x86_64"), "x86_64");
+  EXPECT_EQ(IsaOfMachine("riscv64"), "");
+}
+
 // A Batch job priced as its queue's compute environments bought: spot at the stored spot price
 // (else the assumed fraction), on-demand at on-demand; --spot stays a what-if for the others.
 TEST_F(AccountingTest, BatchJobsArePricedAsRecorded) {
@@ -117,6 +142,56 @@ TEST_F(AccountingTest, BatchJobsArePricedAsRecorded) {
   EXPECT_EQ(unknown->basis,
             "on-demand: purchase option not recorded (AWS Batch queue hpc-old); c6g.large: the "
             "recorded x9.unknown has no price in us-east-1, the cheapest that fits instead");
+}
+
+// A mixed (--purchase auto) queue: the first attempt ran on an on-demand c6g.xlarge and was
+// interrupted, the retry ran on a spot c6g.large. Each is priced on what ran it.
+TEST_F(AccountingTest, RecordedAttemptsArePricedOneByOne) {
+  sched::JobRequest request = Request("climate");
+  request.backend = "batch";
+  const sched::Job job = RunJob(request, 1734.5);
+  Purchase stored;
+  PriceRow spot_price = *EquivalentInstance(UsEast1(), request.resources);  // c6g.large
+  spot_price.per_hour = Money::FromMicros(25'000);
+  spot_price.source = "ec2-spot-price-history";
+  spot_price.as_of = "2026-11-29";
+  stored.spot_prices = {spot_price};
+  RecordedRun run{"AWS Batch", "hpc-auto", "mixed", ""};
+  run.attempts = {{"c6g.xlarge", "on-demand", 1234.5, "ec2"}, {"c6g.large", "spot", 500, "ec2"}};
+
+  auto cost = ActualCost(job, UsEast1(), clock_.NowMillis(), stored, run);
+  ASSERT_TRUE(cost.ok()) << cost.status().ToString();
+  // $0.136/h x 1234.5 s = 46636.67 -> 46637 micro-dollars; $0.025/h x 500 s = 3472.22 -> 3472.
+  EXPECT_EQ(cost->compute.micros(), 46'637 + 3'472);
+  EXPECT_EQ(cost->total.ToDecimalString(), "0.050109");
+  EXPECT_EQ(cost->purchase, "mixed");
+  EXPECT_EQ(cost->instance_type, "c6g.large");  // the last attempt's
+  EXPECT_EQ(cost->basis,
+            "recorded per attempt (AWS Batch queue hpc-auto): 1: c6g.xlarge on-demand 1234.5 s at "
+            "$0.14/h; 2: c6g.large spot, spot price from ec2-spot-price-history (2026-11-29) "
+            "500.0 s at $0.03/h");
+
+  // Two nodes: twice each attempt.
+  sched::JobRequest two_nodes = request;
+  two_nodes.resources.nodes = 2;
+  auto both = ActualCost(RunJob(two_nodes, 1734.5), UsEast1(), clock_.NowMillis(), stored, run);
+  EXPECT_EQ(both->compute.micros(), 93'273 + 6'944);
+
+  // The instance was gone when Sync looked: the type came from the ECS agent's attribute.
+  RecordedRun gone = run;
+  gone.attempts = {{"c6g.xlarge", "on-demand", 3600, "ecs-attribute"}};
+  auto from_ecs = ActualCost(job, UsEast1(), clock_.NowMillis(), stored, gone);
+  EXPECT_EQ(from_ecs->total.ToDecimalString(), "0.136000");
+  EXPECT_NE(from_ecs->basis.find("c6g.xlarge (type from the ECS agent's attribute: the instance "
+                                 "is gone; purchase from its compute environment) on-demand"),
+            std::string::npos)
+      << from_ecs->basis;
+
+  // A recorded type the catalog has no price for: the job is priced as a whole, as before.
+  RecordedRun unpriced = run;
+  unpriced.attempts = {{"x9.unknown", "spot", 3600, "ec2"}};
+  auto whole = ActualCost(job, UsEast1(), clock_.NowMillis(), stored, unpriced);
+  EXPECT_EQ(whole->basis.rfind("on-demand, the upper bound", 0), 0u) << whole->basis;
 }
 
 TEST_F(AccountingTest, ReportGroupsAndEscapesCsv) {

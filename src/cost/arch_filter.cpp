@@ -1,12 +1,26 @@
 // File: arch_filter.cpp
 #include "awshpc/cost/arch_filter.hpp"
 
+#include <sys/utsname.h>
+
 #include <algorithm>
 #include <map>
 
 namespace awshpc::cost {
 
 bool IsIsaName(std::string_view arch) { return arch == "x86_64" || arch == "arm64"; }
+
+std::string IsaOfMachine(std::string_view machine) {
+  if (machine == "x86_64" || machine == "amd64") return "x86_64";
+  if (machine == "aarch64" || machine == "arm64") return "arm64";
+  return "";
+}
+
+std::string HostIsa() {
+  utsname name{};
+  if (uname(&name) != 0) return "";
+  return IsaOfMachine(name.machine);
+}
 
 Result<std::vector<PriceRow>> FilterByMicroarchitecture(const arch::Catalog& catalog,
                                                         std::string_view target,

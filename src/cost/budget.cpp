@@ -47,10 +47,12 @@ Result<Money> CentralEstimate(CostDb& db, store::JobStore& store, const sched::J
   JobEstimateOptions options;
   options.region = region;
   options.spot = plan.spot;
-  if (IsIsaName(plan.arch)) {
-    options.isas = {plan.arch};
+  // A local job runs code built for this host: estimated on its architecture, as accounted.
+  const std::string arch = plan.arch.empty() && request.backend == "local" ? HostIsa() : plan.arch;
+  if (IsIsaName(arch)) {
+    options.isas = {arch};
   } else {
-    options.microarchitecture = plan.arch;
+    options.microarchitecture = arch;
   }
   ASSIGN_OR_RETURN(std::vector<Estimate> estimates,
                    EstimateJob(db, cached->second, request, options));
@@ -216,7 +218,11 @@ Result<SubmissionCheck> CheckSubmission(const std::string& db_path, store::JobSt
     check.estimate_line = "Estimate: unavailable (" + loaded.message() + ")";
     return check;
   }
-  const std::string region = DefaultCostRegion();
+  std::string region = DefaultCostRegion();
+  if (!plan.region.empty()) {
+    ASSIGN_OR_RETURN(std::vector<PriceRow> there, db.Prices(PriceFilter{{}, plan.region, "", ""}));
+    if (!there.empty()) region = plan.region;
+  }
   std::map<std::string, std::vector<PerfRecord>> cache;
   auto estimate = CentralEstimate(db, store, request, region, plan, cache, &check.estimate_line);
   if (!estimate.ok())

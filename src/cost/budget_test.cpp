@@ -1,6 +1,7 @@
 // Budgets: admission (refusal with the numbers, override), alerts once per month, the hook.
 #include "awshpc/cost/budget.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -23,6 +24,32 @@ std::string ReadAll(const std::string& path) {
 
 class BudgetTest : public CostFixture {
  protected:
+  // Local jobs are priced and estimated on the host's equivalent instance (c6g.large, $0.068/h,
+  // on arm64; c6a.large on x86_64): the expected texts follow from its price.
+  static std::string At(Money per_hour, double hours) {
+    return Money::PerHourTimesSeconds(per_hour, hours * 3600).ToString();
+  }
+  struct Expected {
+    std::string spent, committed, refusal, alert;
+  };
+  // Spent 1 h + 10 h, committed (and this job's estimate) 7 h, a $1.00 budget.
+  static Expected Numbers(Money per_hour) {
+    const Money spent =
+        Money::PerHourTimesSeconds(per_hour, 3600) + Money::PerHourTimesSeconds(per_hour, 36000);
+    const Money committed = Money::PerHourTimesSeconds(per_hour, 7 * 3600);
+    const Money left = Money::FromMicros(1'000'000) - spent - committed;
+    return {
+        spent.ToString(), committed.ToString(),
+        fmt::format("project climate is over budget for 2026-11: this job is estimated at {}, "
+                    "but only {} is left of the $1.00 monthly budget ({} spent, {} committed "
+                    "by 1 queued or running jobs); submit with --over-budget to run it "
+                    "anyway, or raise the budget with `aws-hpc cost budget set`",
+                    committed.ToString(), left.ToString(), spent.ToString(), committed.ToString()),
+        fmt::format("budget alert: project climate reaches 50% of its $1.00 monthly budget "
+                    "(2026-11): {} spent + {} committed + {} for this job = {}",
+                    spent.ToString(), committed.ToString(), committed.ToString(),
+                    (spent + committed + committed).ToString())};
+  }
   Result<SubmissionCheck> Check(const sched::JobRequest& request, bool over_budget = false) {
     return CheckSubmission(path_, *store_, request, over_budget, clock_);
   }
@@ -40,14 +67,31 @@ TEST_F(BudgetTest, WithoutABudgetOnlyTheEstimate) {
   RunJob(Request("climate"), 3600);
   auto check = Check(Request("climate"));
   ASSERT_TRUE(check.ok()) << check.status().ToString();
+  const PriceRow host = HostEquivalent(Request("climate"));
   EXPECT_EQ(check->estimate_line,
-            "Estimate: $0.07 ($0.06-$0.07) on c6g.large (us-east-1, on-demand), runtime 1h "
-            "(54m-1h6m) from 1 past run");
+            fmt::format("Estimate: {} ({}-{}) on {} (us-east-1, on-demand), runtime 1h "
+                        "(54m-1h6m) from 1 past run",
+                        At(host.per_hour, 1), At(host.per_hour, 0.9), At(host.per_hour, 1.1),
+                        host.instance.type));
   EXPECT_TRUE(check->alert_lines.empty());
 }
 
 TEST_F(BudgetTest, RefusesWithTheNumbersAndTheOverrideAdmits) {
-  // Spent this month: 10 h on the equivalent c6g.large = $0.68. Last month's job does not count.
+  // The texts as they read on a Graviton host (c6g.large at $0.068/h).
+  const Expected graviton = Numbers(Money::FromMicros(68'000));
+  EXPECT_EQ(graviton.spent, "$0.75");
+  EXPECT_EQ(graviton.committed, "$0.48");
+  EXPECT_EQ(graviton.refusal,
+            "project climate is over budget for 2026-11: this job is estimated at $0.48, but "
+            "only -$0.22 is left of the $1.00 monthly budget ($0.75 spent, $0.48 committed by 1 "
+            "queued or running jobs); submit with --over-budget to run it anyway, or raise the "
+            "budget with `aws-hpc cost budget set`");
+  EXPECT_EQ(graviton.alert,
+            "budget alert: project climate reaches 50% of its $1.00 monthly budget (2026-11): "
+            "$0.75 spent + $0.48 committed + $0.48 for this job = $1.70");
+  const Expected expected = Numbers(HostEquivalent(Request("climate")).per_hour);
+
+  // Spent this month: 11 h on the host's equivalent instance. Last month's job does not count.
   RunJob(Request("climate"), 3600);
   clock_.Set(testing::kMidNovember - 30LL * 24 * 3600 * 1000);
   RunJob(Request("climate"), 36000);
@@ -60,18 +104,14 @@ TEST_F(BudgetTest, RefusesWithTheNumbersAndTheOverrideAdmits) {
   auto status = ComputeBudgetStatus(*db_, *store_, db_->FindBudget("climate")->value(), "us-east-1",
                                     clock_.NowMillis());
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->spent.ToString(), "$0.75");  // 11 h x $0.068
+  EXPECT_EQ(status->spent.ToString(), expected.spent);
   EXPECT_EQ(status->live_jobs, 1);
-  EXPECT_EQ(status->committed.ToString(), "$0.48");  // 7 h x $0.068
+  EXPECT_EQ(status->committed.ToString(), expected.committed);
 
   auto refused = Check(Request("climate"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(refused.status().message(),
-            "project climate is over budget for 2026-11: this job is estimated at $0.48, but "
-            "only -$0.22 is left of the $1.00 monthly budget ($0.75 spent, $0.48 committed by 1 "
-            "queued or running jobs); submit with --over-budget to run it anyway, or raise the "
-            "budget with `aws-hpc cost budget set`");
+  EXPECT_EQ(refused.status().message(), expected.refusal);
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/cost-alerts.log"));
 
   // Another project is not limited by it.
@@ -80,9 +120,7 @@ TEST_F(BudgetTest, RefusesWithTheNumbersAndTheOverrideAdmits) {
   auto admitted = Check(Request("climate"), /*over_budget=*/true);
   ASSERT_TRUE(admitted.ok()) << admitted.status().ToString();
   ASSERT_EQ(admitted->alert_lines.size(), 3u);
-  EXPECT_EQ(admitted->alert_lines[0],
-            "budget alert: project climate reaches 50% of its $1.00 monthly budget (2026-11): "
-            "$0.75 spent + $0.48 committed + $0.48 for this job = $1.70");
+  EXPECT_EQ(admitted->alert_lines[0], expected.alert);
   const std::string log = ReadAll(dir_ + "/cost-alerts.log");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 3);
   auto event = nlohmann::json::parse(log.substr(0, log.find('\n')));
@@ -109,7 +147,7 @@ TEST_F(BudgetTest, HookReceivesTheEventOnStdin) {
   EXPECT_EQ(event["percent"], 100);
   EXPECT_EQ(event["job_name"], "lj");
   EXPECT_EQ(event["user"], "alice");
-  EXPECT_EQ(event["spent_usd"], "0.068000");
+  EXPECT_EQ(event["spent_usd"], HostCost(Request("climate"), 3600).ToDecimalString());
 }
 
 TEST_F(BudgetTest, AFailingHookIsReportedNotFatal) {

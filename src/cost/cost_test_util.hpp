@@ -11,6 +11,8 @@
 #include <string>
 
 #include "awshpc/core/clock.hpp"
+#include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 #include "awshpc/cost/cost_db.hpp"
 #include "awshpc/sched/job.hpp"
 #include "awshpc/store/sqlite_job_store.hpp"
@@ -56,6 +58,20 @@ class CostFixture : public ::testing::Test {
     request.user = "alice";
     request.project = project;
     return request;
+  }
+
+  // The instance a local job of `request` is priced as on this host: the cheapest us-east-1 type
+  // of the host's architecture that fits (c6a.large on x86_64, c6g.large on arm64 for Request()).
+  PriceRow HostEquivalent(const sched::JobRequest& request) {
+    auto rows = FilterByArchitecture(HostIsa(), *db_->Prices(PriceFilter{{}, "us-east-1", "", ""}));
+    EXPECT_TRUE(rows.ok());
+    auto row = EquivalentInstance(*rows, request.resources);
+    EXPECT_TRUE(row.ok()) << row.status().ToString();
+    return *row;
+  }
+  // What a local job of `request` costs for `seconds` on this host.
+  Money HostCost(const sched::JobRequest& request, double seconds) {
+    return Money::PerHourTimesSeconds(HostEquivalent(request).per_hour, seconds);
   }
 
   // A job that runs for `seconds` (each of `attempts` attempts) and ends SUCCEEDED.

@@ -7,10 +7,12 @@
 
 #include "awshpc/batch/batch_backend.hpp"
 #include "awshpc/batch/staging.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 
 namespace awshpc::cost {
 
-RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch) {
+RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch,
+                          UnixMillis now) {
   RecordedRun run{"AWS Batch", link.queue, link.purchase, "", arch};
   const auto agreed = [&](auto field) {
     std::string value;
@@ -25,6 +27,22 @@ RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& ar
     run.purchase = purchase;
   }
   run.instance_type = agreed(&batch::AttemptRecord::instance_type);
+  // Per attempt only when every attempt that ran says where: a partial record would price some
+  // attempts on what ran them and the rest on a guess, which no basis could say plainly.
+  std::vector<AttemptRun> attempts;
+  for (const batch::AttemptRecord& attempt : link.attempts) {
+    if (!attempt.started_at) continue;
+    if (attempt.instance_type.empty() || attempt.instance_source.empty() ||
+        attempt.purchase.empty()) {
+      return run;
+    }
+    const UnixMillis end = attempt.stopped_at.value_or(std::max(now, *attempt.started_at));
+    attempts.push_back(
+        {attempt.instance_type, attempt.purchase,
+         static_cast<double>(std::max<UnixMillis>(0, end - *attempt.started_at)) / 1000.0,
+         attempt.instance_source});
+  }
+  run.attempts = std::move(attempts);
   return run;
 }
 
@@ -46,6 +64,7 @@ Result<std::unique_ptr<JobCosts>> JobCosts::Create(CostDb& db, const std::string
   costs->prices_by_region_.emplace(region, std::move(prices));
   // Spot prices of every region: jobs recorded as spot (and --spot) look theirs up.
   costs->purchase_.spot = what_if_spot;
+  costs->purchase_.local_arch = HostIsa();
   PriceFilter spot;
   spot.purchase = "spot";
   ASSIGN_OR_RETURN(costs->purchase_.spot_prices, db.Prices(spot));
@@ -61,7 +80,8 @@ Result<const std::vector<PriceRow>*> JobCosts::PricesIn(const std::string& regio
   return &found->second;
 }
 
-Result<std::optional<RecordedRun>> JobCosts::Recorded(const sched::Job& job, std::string* region) {
+Result<std::optional<RecordedRun>> JobCosts::Recorded(const sched::Job& job, std::string* region,
+                                                      UnixMillis now) {
   if (job.request.backend != batch::kBackendName) return std::optional<RecordedRun>();
   if (!batch_records_) {
     ASSIGN_OR_RETURN(batch_records_,
@@ -76,12 +96,12 @@ Result<std::optional<RecordedRun>> JobCosts::Recorded(const sched::Job& job, std
                    batch_records_->DeploymentByArn(link->definition));
   if (region != nullptr) *region = link->region;
   return std::optional<RecordedRun>(
-      RecordedRunOf(*link, deployment ? deployment->arch : std::string()));
+      RecordedRunOf(*link, deployment ? deployment->arch : std::string(), now));
 }
 
 Result<JobCost> JobCosts::Cost(const sched::Job& job, UnixMillis now) {
   std::string ran_in;
-  ASSIGN_OR_RETURN(std::optional<RecordedRun> run, Recorded(job, &ran_in));
+  ASSIGN_OR_RETURN(std::optional<RecordedRun> run, Recorded(job, &ran_in, now));
   const std::vector<PriceRow>* prices = &prices_by_region_.at(region_);
   // Priced where it ran when the catalog has that region, else in the report's.
   if (!ran_in.empty()) {

@@ -102,3 +102,58 @@ TEST_F(JobCostsTest, TheFallbackInstanceHasTheImagesArchitecture) {
 
 }  // namespace
 }  // namespace awshpc::cost
+
+namespace awshpc::cost {
+namespace {
+
+batch::AttemptRecord RanOn(std::int64_t start, std::optional<std::int64_t> stop, std::string type,
+                           std::string purchase, std::string source) {
+  batch::AttemptRecord attempt;
+  attempt.started_at = start;
+  attempt.stopped_at = stop;
+  attempt.instance_type = std::move(type);
+  attempt.purchase = std::move(purchase);
+  attempt.instance_source = std::move(source);
+  attempt.container_instance_arn = "arn:aws:ecs:us-east-1:123456789012:container-instance/c/1";
+  return attempt;
+}
+
+// Per attempt only when every attempt that ran was looked up (Sync's AttemptInstances).
+TEST(RecordedRunOfTest, AttemptsArePricedOneByOneOnlyWhenEachOneIsRecorded) {
+  batch::BatchJobLink link;
+  link.queue = "hpc-auto";
+  link.purchase = "mixed";
+  link.attempts = {RanOn(1'000'000, 1'600'000, "c6i.large", "on-demand", "ec2"),
+                   RanOn(1'700'000, std::nullopt, "c6g.large", "spot", "ecs-attribute")};
+  batch::AttemptRecord never_started;  // a retry still RUNNABLE
+  link.attempts.push_back(never_started);
+  RecordedRun run = RecordedRunOf(link, "x86_64", 1'750'000);
+  ASSERT_EQ(run.attempts.size(), 2u);
+  EXPECT_EQ(run.attempts[0].instance_type, "c6i.large");
+  EXPECT_EQ(run.attempts[0].purchase, "on-demand");
+  EXPECT_DOUBLE_EQ(run.attempts[0].seconds, 600);
+  EXPECT_EQ(run.attempts[1].source, "ecs-attribute");
+  EXPECT_DOUBLE_EQ(run.attempts[1].seconds, 50);  // still running: up to now
+  EXPECT_EQ(run.purchase, "mixed");               // the attempts disagree
+
+  // One attempt not looked up (recorded before Sync could, or the look-up failed).
+  link.attempts[1].instance_source.clear();
+  EXPECT_TRUE(RecordedRunOf(link, "x86_64", 1'750'000).attempts.empty());
+}
+
+// What Sync looked up survives the batch_jobs row (attempts are stored as JSON).
+TEST_F(JobCostsTest, AttemptInstancesAreKeptInTheRecords) {
+  const sched::Job job = BatchJob("p", 1, "mixed", "x86_64");
+  auto records = batch::BatchRecords::Open(path_, clock_);
+  ASSERT_TRUE(records.ok());
+  auto link = (*records)->GetLink(job.id);
+  ASSERT_TRUE(link.ok());
+  link->attempts = {RanOn(1'000, 601'000, "c6i.large", "spot", "ec2")};
+  link->attempts[0].compute_environment = "hpc-ce-spot";
+  ASSERT_TRUE((*records)->PutLink(*link).ok());
+  auto again = (*records)->GetLink(job.id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->attempts, link->attempts);
+}
+}  // namespace
+}  // namespace awshpc::cost

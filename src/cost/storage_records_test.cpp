@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "awshpc/cost/accounting.hpp"
+#include "awshpc/cost/arch_filter.hpp"
 #include "awshpc/cost/budget.hpp"
 #include "awshpc/cost/job_costs.hpp"
 #include "cost_test_util.hpp"
@@ -73,26 +74,31 @@ TEST_F(StorageRecordsTest, RecordedBytesArePricedInTheJobsCost) {
   ASSERT_TRUE(costs.ok());
   auto cost = (*costs)->Cost(job, clock_.NowMillis());
   ASSERT_TRUE(cost.ok()) << cost.status().ToString();
-  EXPECT_EQ(cost->compute.ToDecimalString(), "0.136000");  // 2 h x $0.068 (c6g.large)
+  // 2 h on the host's equivalent instance ($0.136 on a c6g.large, $0.153 on a c6a.large).
+  const Money compute = HostCost(Request("climate"), 7200);
+  const std::string total = (compute + Money::FromMicros(80'000)).ToDecimalString();
+  EXPECT_EQ(cost->compute, compute);
   EXPECT_EQ(cost->storage.ToDecimalString(), "0.080000");
-  EXPECT_EQ(cost->total.ToDecimalString(), "0.216000");
+  EXPECT_EQ(cost->total.ToDecimalString(), total);
   EXPECT_EQ(cost->stored_bytes, 10 * kGib);
-  EXPECT_EQ(cost->basis,
-            "local: equivalent instance c6g.large; storage $0.08: work directory 10240.0 MiB on "
-            "EBS gp3 for 262800.0 s");
+  EXPECT_EQ(cost->basis, "local: equivalent " + HostIsa() + " instance " +
+                             HostEquivalent(Request("climate")).instance.type +
+                             " (the host's architecture); storage $0.08: work directory 10240.0 "
+                             "MiB on EBS gp3 for 262800.0 s");
   const std::vector<ReportRow> rows = GroupCosts({*cost}, GroupBy::kProject);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].storage.ToDecimalString(), "0.080000");
   EXPECT_EQ(ReportCsv(rows, GroupBy::kProject),
             "project,jobs,running_hours,core_hours,storage_usd,cost_usd\n"
-            "climate,1,2.000000,4.000000,0.080000,0.216000\n");
+            "climate,1,2.000000,4.000000,0.080000," +
+                total + "\n");
 
   // Budgets count it in spent.
   ASSERT_TRUE(db_->SetBudget(Budget{"climate", *Money::Parse("5"), {80}, {}, 0, ""}).ok());
   auto status = ComputeBudgetStatus(*db_, *store_, db_->FindBudget("climate")->value(), "us-east-1",
                                     clock_.NowMillis());
   ASSERT_TRUE(status.ok()) << status.status().ToString();
-  EXPECT_EQ(status->spent.ToDecimalString(), "0.216000");
+  EXPECT_EQ(status->spent.ToDecimalString(), total);
 }
 
 }  // namespace

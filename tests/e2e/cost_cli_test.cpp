@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,15 +166,21 @@ TEST(CostCliTest, SubmitEstimatesReportsAndBudgetsHold) {
   ASSERT_EQ(by_job.exit_code, 0) << by_job.err;
   json jobs = ParseJson(by_job);
   ASSERT_EQ(jobs["jobs"].size(), 2u);
-  EXPECT_EQ(jobs["jobs"][0]["basis"].get<std::string>().rfind(
-                "local: equivalent instance c6g.medium; storage ", 0),
-            0u)
-      << jobs["jobs"][0].dump();
+  // Priced on an instance of this host's architecture (c6g.medium on arm64): the code ran here.
+  utsname host{};
+  ASSERT_EQ(uname(&host), 0);
+  const std::string isa = std::string(host.machine) == "aarch64" ? "arm64" : host.machine;
+  const std::string basis = jobs["jobs"][0]["basis"].get<std::string>();
+  EXPECT_EQ(basis.rfind("local: equivalent " + isa + " instance ", 0), 0u) << basis;
+  EXPECT_NE(basis.find(" (the host's architecture); storage "), std::string::npos) << basis;
+  if (isa == "arm64") {
+    EXPECT_EQ(jobs["jobs"][0]["instance_type"], "c6g.medium");
+  }
   EXPECT_EQ(cli.Run({"cost", "report", "--since", "yesterday"}).exit_code, 2);
 
   // A budget smaller than one job: refused with the numbers, admitted with --over-budget, and
   // each alert reaches the hook once. With text=y there are no past runs, so the estimate is the
-  // walltime limit (1m) on the equivalent c6g.medium: $0.0006.
+  // walltime limit (1m) on the host's equivalent instance (c6g.medium on arm64: $0.0006).
   const std::string hook_out = cli.home() + "/alerts.jsonl";
   CliResult set =
       cli.Run({"cost", "budget", "set", "--project", "climate", "--monthly", "0.000001", "--alert",

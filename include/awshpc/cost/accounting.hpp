@@ -46,8 +46,10 @@ struct JobCost {
   Money storage;                  // StorageCost of what the job's attempts stored
   std::int64_t stored_bytes = 0;  // per location the largest attempt's bytes, summed
   Money total;
-  std::string purchase = "on-demand";  // or "spot": the price it was charged at
-  std::string basis;                   // "local: equivalent instance c6g.large"
+  // "on-demand" or "spot": the price it was charged at; "mixed" when recorded attempts ran both
+  // ways (per_hour and instance_type are then the last attempt's).
+  std::string purchase = "on-demand";
+  std::string basis;  // "local: equivalent instance c6g.large"
 };
 
 // How spot is priced, and the what-if override.
@@ -58,6 +60,18 @@ struct Purchase {
   // job's region is priced at `spot_price_fraction` x on-demand, and the basis says so.
   std::vector<PriceRow> spot_prices;
   double spot_price_fraction = 0.35;
+  // The ISA of the host local jobs ran on ("x86_64" or "arm64", HostIsa()): their equivalent
+  // instance is one of it, as the code they ran was built for it. "" compares every type.
+  std::string local_arch = {};
+};
+
+// One attempt of a cloud job as its backend recorded where it ran (AWS Batch: the attempt's ECS
+// container instance -> EC2 instance, batch/attempt_instances.hpp).
+struct AttemptRun {
+  std::string instance_type;
+  std::string purchase;  // "spot" or "on-demand"
+  double seconds = 0;    // its RUNNING time (start to stop, or to now while it runs)
+  std::string source;    // "ec2" or "ecs-attribute" (the instance was gone: type from ECS)
 };
 
 // Where a cloud job ran, as its backend recorded it (AWS Batch: the purchase option of the
@@ -71,6 +85,10 @@ struct RecordedRun {
   // as "graviton3"): without a recorded instance type, the equivalent instance is one of these.
   // "" when not known.
   std::string arch = {};
+  // Every attempt that ran, when each one's instance type and purchase option were recorded;
+  // empty otherwise (the job is then priced as a whole, as above). Attempts are then priced one
+  // by one, each on its own type and purchase option.
+  std::vector<AttemptRun> attempts = {};
 };
 
 // The storage part of a job's cost (docs/cost.md, "Storage"), at the estimator's
@@ -79,7 +97,11 @@ struct RecordedRun {
 // to whole micro-dollars.
 Money StorageCost(const std::vector<StoredData>& stored);
 
-// The cost of one job for its running time, one instance per node, plus StorageCost(stored). The
+// The cost of one job for its running time, one instance per node, plus StorageCost(stored).
+// With recorded attempts (RecordedRun::attempts, all priced in `region_prices`) the compute is
+// the sum over attempts of each one's price (spot price for spot ones) x its seconds, each rounded
+// once to micro-dollars, and the basis says "recorded per attempt". Otherwise, the whole job, one
+// instance per node, plus StorageCost(stored). The
 // instance is the recorded type when there is one, else the equivalent instance (the cheapest
 // catalog type in `region_prices` with the job's vCPUs, memory and GPUs, as estimates choose it),
 // whole. The price is spot when the run was recorded as spot or `purchase.spot` asks, else

@@ -18,6 +18,12 @@ namespace awshpc::cost {
 // True for the ISA names the price tables filter on directly ("x86_64", "arm64").
 bool IsIsaName(std::string_view arch);
 
+// The price tables' ISA name for a uname machine ("x86_64" -> "x86_64", "aarch64" and "arm64" ->
+// "arm64"); "" for any other machine.
+std::string IsaOfMachine(std::string_view machine);
+// IsaOfMachine of this host (uname): local jobs are priced on an instance of it.
+std::string HostIsa();
+
 // The rows whose instance type runs code built for `target`. NotFound (with the catalog's
 // suggestion) for an unknown target.
 Result<std::vector<PriceRow>> FilterByMicroarchitecture(const arch::Catalog& catalog,

@@ -73,6 +73,9 @@ struct SubmissionPlan {
   std::string purchase_label;
   // "x86_64", "arm64" or an architecture catalog target; empty: every type.
   std::string arch;
+  // Where it will run (a Batch job: the platform's region, resolved as the Batch commands resolve
+  // it); empty: DefaultCostRegion(). A region without catalog prices also falls back to it.
+  std::string region = {};
 };
 
 // Estimates the request (records from the store) as `plan` says, then, if its project has a budget,

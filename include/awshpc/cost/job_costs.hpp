@@ -26,7 +26,10 @@ namespace awshpc::cost {
 // What the Batch backend recorded about where a job ran: the attempts' purchase option when they
 // all agree, else the queue's; the attempts' instance type when they all agree; `arch` is the
 // architecture of the deployment that registered the job's definition ("" when not known).
-RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch);
+// `attempts` is filled when every attempt that started has its instance type and purchase option
+// recorded (Sync's AttemptInstances look-up); an attempt still running counts up to `now`.
+RecordedRun RecordedRunOf(const batch::BatchJobLink& link, const std::string& arch,
+                          UnixMillis now = 0);
 
 // Bytes a Batch job's stager uploaded: the sizes of every object under its outputs prefix
 // (s3://BUCKET/aws-hpc/jobs/<id>/outputs/, ListObjectsV2, every page).
@@ -55,7 +58,9 @@ class JobCosts {
 
   // What the job's backend recorded about where it runs or ran (nullopt for local jobs and
   // jobs without a record); `region` (if given) is set to the recorded region.
-  Result<std::optional<RecordedRun>> Recorded(const sched::Job& job, std::string* region = nullptr);
+  // Attempts still running count up to `now`.
+  Result<std::optional<RecordedRun>> Recorded(const sched::Job& job, std::string* region = nullptr,
+                                              UnixMillis now = 0);
 
   const std::vector<PriceRow>& RegionPrices() const { return prices_by_region_.at(region_); }
 
