@@ -138,8 +138,9 @@ TEST_F(GeosChemRunDirTest, GchpC24RunDirectoryIsComplete) {
     if (name.starts_with(".aws-hpc/")) continue;
     EXPECT_THAT(ReadRunDirFile(rundir + "/" + name), Not(HasSubstr("${RUNDIR_"))) << name;
   }
-  EXPECT_THAT(ReadRunDirFile(rundir + "/GCHP.rc"), HasSubstr("NX: 2\nNY: 12\n"));
-  EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("BEG_DATE:     20190701 000000"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/GCHP.rc"),
+              HasSubstr("IMPORT_MASS_FLUX_FROM_EXTDATA: .false.\n"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("JOB_SGMT:     00000001 000000"));
   EXPECT_THAT(ReadRunDirFile(rundir + "/ExtData.rc"),
               HasSubstr("PS1 Pa  N Y 0        none 0.01 PS ./MetDir/%y4/%m2/MERRA2."));
 }

@@ -32,6 +32,15 @@ const UpstreamVarList kCapRc = {"run/GCHP/CAP.rc.template",
                                 "3a70dbb68807e054cf1c1d14fff278c58ec387ff",
                                 {"RUNDIR_SIM_DUR_YYYYMMDD", "RUNDIR_SIM_DUR_HHmmSS"}};
 
+// GCHP.rc.template substitutes the met settings only (its grid and decomposition lines are
+// literal; upstream's setCommonRunSettings.sh rewrites them). At this commit it also reads
+// RUNDIR_METEOROLOGY_VERTICAL_INDEX_IS_TOP_DOWN, which the stored merra2.txt (a later commit,
+// with the per-field MET_*_IS_TOP_DOWN instead) no longer defines: which pair 14.4.3 ships is not
+// established here, so only the variable both agree on is pinned (docs/geos-chem.md).
+const UpstreamVarList kGchpRc = {"run/GCHP/GCHP.rc.template",
+                                 "25d48b351de9425b439fe57794d860a7497675e9",
+                                 {"RUNDIR_IMPORT_MASS_FLUX_FROM_EXTDATA"}};
+
 // The variables createRunDir.sh sets inline (not from a settings file) for the standard option.
 const UpstreamVarList kClassicCreateRunDir = {
     "run/GCClassic/createRunDir.sh",
@@ -267,6 +276,7 @@ TEST_F(UpstreamVariablesTest, GchpC24DefinesEveryVariable) {
   EXPECT_THAT(defined.settings_files, ::testing::ElementsAre("shared/settings/merra2.txt",
                                                              "shared/settings/gmao_hemco.txt"));
   ExpectAllDefined(defined, kCapRc, "GCHP C24");
+  ExpectAllDefined(defined, kGchpRc, "GCHP C24");
   ExpectAwsHpcDefines(defined, kGchpCreateRunDir.names, "GCHP C24", kGchpCreateRunDir.file);
   ExpectAwsHpcDefines(defined, kVolcanoVars, "GCHP C24", "createRunDir.sh");
 }
