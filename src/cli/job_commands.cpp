@@ -234,6 +234,11 @@ cost::SubmissionPlan EstimatePlanFor(CliContext& context, const SubmitOptions& o
                                      const spec::AppSpec& app, const sched::JobRequest& request) {
   cost::SubmissionPlan plan;
   if (options.backend != batch::kBackendName) return plan;
+  // Priced where Batch will run it: the region the Batch commands resolve (AWS_REGION,
+  // AWS_DEFAULT_REGION, the platform's state file, the profile).
+  if (auto aws = context.Aws(); aws.ok()) {
+    if (auto region = (*aws)->Region(); region.ok()) plan.region = region->region;
+  }
   plan.arch = options.arch;
   if (plan.arch.empty()) {
     const spec::Variant* variant = app.FindVariant(request.variant);

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../../src/aws/services/services_test_env.hpp"
@@ -180,6 +181,41 @@ TEST_F(CostBatchCliTest, EstimateLineNamesThePurchaseOptionPriced) {
   const std::string ondemand_queue = estimate_line({"--queue", "q-amd-ondemand"});
   EXPECT_THAT(ondemand_queue, HasSubstr("(us-east-1, on-demand, queue q-amd-ondemand)"))
       << ondemand_queue;
+}
+
+// The estimate line of a Batch submission is priced in the platform's region, resolved as the
+// Batch commands resolve it: AWS_REGION, AWS_DEFAULT_REGION, then the state file `infra deploy`
+// wrote beside aws-hpc.yaml; not the default cost region (us-east-1).
+TEST_F(CostBatchCliTest, EstimateLineUsesThePlatformsRegion) {
+  const std::string config = cli_.home() + "/aws-hpc.yaml";
+  {
+    std::ofstream state(cli_.home() + "/aws-hpc.state.json");
+    state << R"({"region": "eu-west-1"})"
+          << "\n";
+  }
+  const auto estimate_line = [&](std::map<std::string, std::string> env) {
+    const std::string err = cli_.Run({"job", "submit", "batch-echo", "--backend", "batch",
+                                      "--purchase", "ondemand", "-p", "text=r"},
+                                     env)
+                                .err;
+    const std::size_t at = err.find("Estimate: ");
+    return at == std::string::npos ? err : err.substr(at, err.find('\n', at) - at);
+  };
+  std::map<std::string, std::string> env = Env();
+  env["AWS_HPC_CONFIG"] = config;
+  env["AWS_REGION"] = "";  // empty is unset, also over the test's own environment
+  env["AWS_DEFAULT_REGION"] = "";
+  const std::string from_state = estimate_line(env);
+  EXPECT_THAT(from_state, HasSubstr("on c6a.large (eu-west-1, on-demand)")) << from_state;
+  env["AWS_DEFAULT_REGION"] = "ap-northeast-1";
+  const std::string from_default = estimate_line(env);
+  EXPECT_THAT(from_default, HasSubstr("(ap-northeast-1, on-demand)")) << from_default;
+  env["AWS_REGION"] = "us-west-2";
+  const std::string from_region = estimate_line(env);
+  EXPECT_THAT(from_region, HasSubstr("(us-west-2, on-demand)")) << from_region;
+  // moto's environment sets AWS_REGION=us-east-1, which beats the state file.
+  const std::string here = estimate_line(Env());
+  EXPECT_THAT(here, HasSubstr("(us-east-1, on-demand)")) << here;
 }
 
 // Budget admission and the one-line estimate hold for Batch submissions as for local ones: a
