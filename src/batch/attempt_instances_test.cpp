@@ -4,14 +4,19 @@
 // InstanceMarketOptions), each registered into its environment's cluster as the ECS agent does,
 // then found from its container instance ARN. moto's Batch itself writes "TBD" for an attempt's
 // containerInstanceArn, so Sync's recording is tested on replayed DescribeJobs responses
-// (tests/e2e/cost_attempts_cli_test.cpp).
+// (SyncRecordsWhereEachAttemptRan below, DescribeJobs from tests/tools/batch_replay_server.py).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "../aws/services/services_test_env.hpp"
 #include "../aws/test_util.hpp"
+#include "awshpc/arch/catalog.hpp"
 #include "awshpc/batch/attempt_instances.hpp"
+#include "awshpc/batch/batch_backend.hpp"
+#include "awshpc/store/sqlite_job_store.hpp"
 
 namespace awshpc::batch {
 namespace {
@@ -191,6 +196,116 @@ TEST_F(AttemptInstancesTest, AGoneInstanceFallsBackToTheEcsAttributeAndTheEnviro
   EXPECT_EQ((*on_demand)->instance_type, "c6i.large");
   EXPECT_EQ((*on_demand)->purchase, "on-demand");
   EXPECT_EQ((*on_demand)->source, kInstanceFromEcsAttribute);
+}
+
+// Sync on a replayed DescribeJobs response in AWS's format (moto's Batch has no real
+// containerInstanceArn): a job of a mixed queue whose first attempt ran on the on-demand
+// instance and was reclaimed, and whose retry ran on the spot one. Each attempt records its own.
+TEST_F(AttemptInstancesTest, SyncRecordsWhereEachAttemptRan) {
+  using Json = nlohmann::json;
+  const std::int64_t t0 = 1'764'430'000'000;
+  const auto attempt = [](const std::string& instance, std::int64_t started, std::int64_t stopped,
+                          int exit_code, const std::string& reason) {
+    return Json{{"container",
+                 {{"containerInstanceArn", instance},
+                  {"taskArn", "arn:aws:ecs:us-east-1:123456789012:task/x/0f1e"},
+                  {"exitCode", exit_code},
+                  {"logStreamName", "ai/default/" + std::to_string(started)},
+                  {"networkInterfaces", Json::array()}}},
+                {"startedAt", started},
+                {"stoppedAt", stopped},
+                {"statusReason", reason}};
+  };
+  const std::string batch_id = "5d8b0a32-1e7f-4b74-8c9f-3a2d6e4f8b21";
+  const Json job = {
+      {"jobArn", "arn:aws:batch:us-east-1:123456789012:job/" + batch_id},
+      {"jobName", "batch-echo-j-ai"},
+      {"jobId", batch_id},
+      {"jobQueue", "arn:aws:batch:us-east-1:123456789012:job-queue/q-amd-auto"},
+      {"status", "SUCCEEDED"},
+      {"attempts",
+       {attempt(on_demand_arn_, t0 + 60'000, t0 + 660'000, 137,
+                "Host EC2 (instance " + on_demand_instance_ + ") terminated."),
+        attempt(spot_arn_, t0 + 700'000, t0 + 1'000'000, 0, "Essential container in task exited")}},
+      {"createdAt", t0},
+      {"startedAt", t0 + 700'000},
+      {"stoppedAt", t0 + 1'000'000},
+      {"statusReason", "Essential container in task exited"},
+      {"dependsOn", Json::array()},
+      {"jobDefinition", "arn:aws:batch:us-east-1:123456789012:job-definition/ai:1"},
+      {"parameters", Json::object()},
+      {"container",
+       {{"image", "public.ecr.aws/docker/library/busybox:stable"},
+        {"command", {"echo", "hi"}},
+        {"exitCode", 0},
+        {"containerInstanceArn", spot_arn_},
+        {"resourceRequirements", Json::array()}}},
+      {"platformCapabilities", {"EC2"}}};
+  aws::testing::TempDir dir;
+  const std::string scenario = dir.path() + "/scenario.json";
+  std::ofstream(scenario) << Json{{"describejobs", {Json{{"jobs", {job}}}}}}.dump();
+  const int port = aws::testing::FreeLoopbackPort();
+  aws::testing::ChildProcess replay({"python3",
+                                     aws::testing::SourcePath("tests/tools/batch_replay_server.py"),
+                                     std::to_string(port), scenario});
+  ASSERT_TRUE(aws::testing::WaitForPort(port, 10'000)) << "batch_replay_server.py did not start";
+  // DescribeJobs from the replay server; ECS, EC2 and the compute environments from moto.
+  aws::MapEnvironment env = moto_->env();
+  env.Set("AWS_ENDPOINT_URL_BATCH", "http://127.0.0.1:" + std::to_string(port));
+  aws::AwsContextOptions options;
+  options.env = &env;
+  auto context = aws::AwsContext::Create(options);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  auto replayed = ab::BatchClient::Create(**context);
+  ASSERT_TRUE(replayed.ok());
+
+  FakeClock clock(t0 + 2'000'000);
+  const std::string db = dir.path() + "/jobs.db";
+  auto store = store::OpenSqliteJobStore(db, clock);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto records = BatchRecords::Open(db, clock);
+  ASSERT_TRUE(records.ok());
+  sched::JobRequest request;
+  request.name = "ai";
+  request.app = "batch-echo";
+  request.variant = "default";
+  request.argv = {"echo", "hi"};
+  request.backend = "batch";
+  request.resources.vcpus = 2;
+  auto created = (*store)->Create(request, sched::JobState::kSubmitted, "submitted");
+  ASSERT_TRUE(created.ok());
+  BatchJobLink link;
+  link.job_id = created->id;
+  link.region = "us-east-1";
+  link.queue = "q-amd-auto";
+  link.definition = "ai:1";
+  link.batch_ids = {batch_id};
+  link.purchase = "mixed";
+  ASSERT_TRUE((*records)->PutLink(link).ok());
+  auto catalog = arch::Catalog::Builtin();
+  ASSERT_TRUE(catalog.ok());
+  BatchBackend backend(**store, **records, *replayed, **catalog, "us-east-1", clock);
+  AttemptInstances instances(*batch_, *ecs_, *ec2_);
+  backend.SetAttemptInstances(&instances);
+  ASSERT_TRUE(backend.Sync().ok());
+
+  auto synced = (*records)->GetLink(created->id);
+  ASSERT_TRUE(synced.ok());
+  ASSERT_EQ(synced->attempts.size(), 2u);
+  const AttemptRecord& first = synced->attempts[0];
+  EXPECT_EQ(first.container_instance_arn, on_demand_arn_);
+  EXPECT_EQ(first.instance_type, "c6i.large");
+  EXPECT_EQ(first.purchase, "on-demand");
+  EXPECT_EQ(first.compute_environment, "ai-ce-ondemand");
+  EXPECT_EQ(first.instance_source, kInstanceFromEc2);
+  EXPECT_EQ(first.exit_code, 137);
+  const AttemptRecord& second = synced->attempts[1];
+  EXPECT_EQ(second.instance_type, "c6g.xlarge");
+  EXPECT_EQ(second.purchase, "spot");
+  EXPECT_EQ(second.compute_environment, "ai-ce-spot");
+  EXPECT_EQ(second.started_at, t0 + 700'000);
+  EXPECT_EQ(second.stopped_at, t0 + 1'000'000);
+  EXPECT_EQ((*store)->Get(created->id)->state, sched::JobState::kSucceeded);
 }
 
 }  // namespace
