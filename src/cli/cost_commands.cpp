@@ -503,8 +503,9 @@ Status Report(CliContext& context, const ReportOptions& options) {
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   std::cout << RenderTable({upper, "JOBS", "HOURS", "CORE-HOURS", "STORAGE", "COST"}, table);
   std::cout << fmt::format(
-      "\nLocal jobs are priced as the cheapest {} instance with their vCPUs and memory; AWS Batch "
-      "jobs as their queue's compute environments buy (spot or on-demand, recorded at submission)"
+      "\nLocal jobs are priced as the cheapest {} instance of this host's architecture with their "
+      "vCPUs and memory; AWS Batch jobs as their queue's compute environments buy (spot or "
+      "on-demand, recorded at submission), or attempt by attempt on the instance recorded for each"
       "{}. Storage: a local job's work directory on EBS gp3 while it ran, a Batch job's outputs in "
       "S3 "
       "for a month. Per-job bases: --by job.\n",
@@ -892,7 +893,9 @@ void RegisterCostCommands(CLI::App& root, CliContext& context, CommandResult& re
   report->add_flag("--spot", report_options->spot,
                    "What if every job had run on spot (stored spot prices, else 35% of "
                    "on-demand); without it AWS Batch jobs are priced as their queue's compute "
-                   "environments bought (recorded at submission) and local jobs on-demand");
+                   "environments bought (recorded at submission; per attempt, the type and "
+                   "option of the instance that ran it when Sync recorded them) and local jobs "
+                   "on-demand on an instance of this host's architecture");
   report->callback(
       [&context, &result, report_options] { result.status = Report(context, *report_options); });
 
