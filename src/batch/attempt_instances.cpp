@@ -100,7 +100,8 @@ Result<std::optional<AttemptInstance>> AttemptInstances::Find(
 }
 
 Status AttemptInstances::Record(AttemptRecord& attempt) {
-  if (attempt.container_instance_arn.empty()) return Status::Ok();
+  // Not an ARN (moto's Batch writes "TBD"): nothing any cluster could hold, so no calls.
+  if (attempt.container_instance_arn.rfind("arn:", 0) != 0) return Status::Ok();
   ASSIGN_OR_RETURN(std::optional<AttemptInstance> found, Find(attempt.container_instance_arn));
   if (!found) return Status::Ok();
   attempt.instance_type = found->instance_type;

@@ -167,6 +167,10 @@ TEST_F(AttemptInstancesTest, RecordFillsTheAttemptAndLeavesUnknownOnesAlone) {
   AttemptRecord none;  // no container instance: nothing to look up
   ASSERT_TRUE(instances.Record(none).ok());
   EXPECT_EQ(none, AttemptRecord{});
+  AttemptRecord moto_batch;  // what moto's Batch reports: not an ARN
+  moto_batch.container_instance_arn = "TBD";
+  ASSERT_TRUE(instances.Record(moto_batch).ok());
+  EXPECT_EQ(moto_batch.instance_source, "");
 }
 
 TEST_F(AttemptInstancesTest, AGoneInstanceFallsBackToTheEcsAttributeAndTheEnvironment) {

@@ -40,7 +40,7 @@ class AttemptInstances {
   Result<std::optional<AttemptInstance>> Find(const std::string& container_instance_arn);
 
   // Fills `attempt`'s instance fields from Find(attempt.container_instance_arn) when it finds
-  // something; an attempt without a container instance is left as it is.
+  // something; an attempt whose container instance is not an ARN is left as it is.
   Status Record(AttemptRecord& attempt);
 
  private:
