@@ -325,9 +325,10 @@ Status GchpGrid(RunConfig& run, const std::map<std::string, std::string>& params
         fmt::format("cores={} is too many for C{}: each face of {}x{} cells would be split {}x{}",
                     run.cores, run.cs_res, run.cs_res, run.cs_res, run.nx, run.ny / 6));
   }
-  // GCHP's defaults (setCommonRunSettings.sh): 600/1200 s up to C180, 300/600 s above it.
-  run.transport_ts = run.cs_res > 180 ? 300 : 600;
-  run.chemistry_ts = run.cs_res > 180 ? 600 : 1200;
+  // GCHP's rule (setCommonRunSettings.sh.template: CS_RES -lt 180 is 600/1200 s, else 300/600 s);
+  // its script rewrites geoschem_config.yml's timesteps with it before the run anyway.
+  run.transport_ts = run.cs_res >= 180 ? 300 : 600;
+  run.chemistry_ts = run.cs_res >= 180 ? 600 : 1200;
   run.grid_res_long = res;
   return Status::Ok();
 }

@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "../yaml_util.hpp"
 #include "awshpc/apps/text_template.hpp"
+#include "awshpc/aws/process.hpp"
 #include "awshpc/core/paths.hpp"
 #include "awshpc/core/text.hpp"
 
@@ -27,16 +29,18 @@ const char* ModeName(CompletionMode mode) {
       return "copy";
     case CompletionMode::kHemcoInventories:
       return "hemco-inventories";
+    case CompletionMode::kRunSettings:
+      return "run-settings";
   }
   return "?";
 }
 
 Result<CompletionMode> ModeFromName(const std::string& name) {
-  for (CompletionMode mode :
-       {CompletionMode::kSubstitute, CompletionMode::kCopy, CompletionMode::kHemcoInventories}) {
+  for (CompletionMode mode : {CompletionMode::kSubstitute, CompletionMode::kCopy,
+                              CompletionMode::kHemcoInventories, CompletionMode::kRunSettings}) {
     if (name == ModeName(mode)) return mode;
   }
-  return InvalidArgumentError("expected substitute, copy or hemco-inventories; got " +
+  return InvalidArgumentError("expected substitute, copy, hemco-inventories or run-settings; got " +
                               QuoteForMessage(name));
 }
 
@@ -117,7 +121,62 @@ Result<std::string> ExpandDoubleQuoted(std::string_view value, const RunDirVars&
   return out;
 }
 
+// Upstream's script may take a while on a large ExtData.rc (sed over it), never this long.
+constexpr auto kRunSettingsTimeout = std::chrono::minutes(10);
+
+// Runs the completed script in the run directory as upstream's run scripts do before gchp. The
+// argv is fixed: the directory and file name reach bash as positional parameters, never as code.
+Status RunGchpRunSettings(const std::string& run_dir, const std::string& script) {
+  auto result =
+      aws::RunProcess({"/bin/bash", "-c", "cd -- \"$1\" && exec /bin/bash \"./$2\" --verbose",
+                       "aws-hpc-stage", run_dir, script},
+                      kRunSettingsTimeout);
+  if (!result.ok()) {
+    return FailedPreconditionError(fmt::format("GCHP's {} could not run in {}: {}", script, run_dir,
+                                               result.status().message()));
+  }
+  if (result->exit_code == 0) return Status::Ok();
+  // Upstream's checks print "ERROR: ..." on stdout before `exit 1`: both streams are the reason.
+  std::string output = result->out + result->err;
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  constexpr std::size_t kTail = 4000;
+  if (output.size() > kTail) output = "..." + output.substr(output.size() - kTail);
+  return FailedPreconditionError(fmt::format("GCHP's {} failed in {} (exit code {}):\n{}", script,
+                                             run_dir, result->exit_code, output));
+}
+
 }  // namespace
+
+Result<std::string> MergeRunSettings(std::string_view upstream, std::string_view ours,
+                                     std::string_view template_path) {
+  const std::size_t marker = upstream.find(kRunSettingsCodeMarker);
+  if (marker == std::string_view::npos) {
+    return InvalidArgumentError(
+        fmt::format("{}: no \"{}\" line: not GCHP's setCommonRunSettings.sh template",
+                    template_path, kRunSettingsCodeMarker));
+  }
+  // Cut before the marker's line and the '#####' banner line above it.
+  std::size_t cut = upstream.rfind('\n', marker);
+  cut = cut == std::string_view::npos ? 0 : cut + 1;
+  if (cut > 0) {
+    const std::size_t above = upstream.rfind('\n', cut - 2);
+    const std::size_t start = above == std::string_view::npos ? 0 : above + 1;
+    const std::string_view line = upstream.substr(start, cut - 1 - start);
+    if (!line.empty() && line.find_first_not_of('#') == std::string_view::npos) cut = start;
+  }
+  if (ours.starts_with("#!")) ours.remove_prefix(std::min(ours.find('\n'), ours.size()));
+  std::string merged(upstream.substr(0, cut));
+  merged +=
+      "#------------------------------------------------------------------------------\n"
+      "# aws-hpc: the settings of this run (aws-hpc app config). They come after\n"
+      "# upstream's defaults above, so the code below uses them.\n"
+      "#------------------------------------------------------------------------------";
+  merged += ours;
+  if (!merged.ends_with("\n")) merged += "\n";
+  merged += "\n";
+  merged += upstream.substr(cut);
+  return merged;
+}
 
 void AddCreateRunDirVariables(const RunConfig& run, RunDirVars& vars) {
   const bool gcap2 = run.met.name == "gcap2";
@@ -408,7 +467,12 @@ Result<CompletionReport> CompleteRunDirectory(const std::string& run_dir,
   }
 
   CompletionReport report;
+  std::vector<const UpstreamFile*> run_settings;  // last: the script edits the other files
   for (const UpstreamFile& f : plan.files) {
+    if (f.mode == CompletionMode::kRunSettings) {
+      run_settings.push_back(&f);
+      continue;
+    }
     const std::string destination = run_dir + "/" + f.destination;
     const std::string source = root + "/" + f.source;
     ASSIGN_OR_RETURN(std::string text, read_upstream(f.source));
@@ -444,6 +508,29 @@ Result<CompletionReport> CompleteRunDirectory(const std::string& run_dir,
     RETURN_IF_ERROR(MakeDirs(parent));
     RETURN_IF_ERROR(WriteFileAtomically(destination, text));
     report.written.push_back(f.destination);
+  }
+  for (const UpstreamFile* f : run_settings) {
+    const std::string destination = run_dir + "/" + f->destination;
+    const std::string source = root + "/" + f->source;
+    ASSIGN_OR_RETURN_CTX(std::string ours, ReadFileToString(destination, kMaxTemplateBytes),
+                         "reading the settings aws-hpc app config wrote");
+    if (ours.find(kRunSettingsCodeMarker) != std::string::npos) {
+      report.kept.push_back(f->destination);  // completed and run before
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string text, read_upstream(f->source));
+    ASSIGN_OR_RETURN(text, SubstituteKnownVars(text, vars, source));
+    ASSIGN_OR_RETURN(std::string merged, MergeRunSettings(text, ours, source));
+    RETURN_IF_ERROR(WriteFileAtomically(destination, merged));
+    std::error_code ec;
+    std::filesystem::permissions(destination, std::filesystem::perms::owner_exec,
+                                 std::filesystem::perm_options::add, ec);
+    if (Status ran = RunGchpRunSettings(run_dir, f->destination); !ran.ok()) {
+      // aws-hpc's settings back, so the next attempt merges and runs again.
+      RETURN_IF_ERROR(WriteFileAtomically(destination, ours));
+      return ran;
+    }
+    report.written.push_back(f->destination);
   }
   return report;
 }

@@ -110,8 +110,9 @@ TEST_F(RunDirCompletionTest, GchpC24HasExtDataCapAndGchpRc) {
     EXPECT_THAT(ReadCompleted(dir + "/" + name), Not(HasSubstr("${RUNDIR_"))) << name;
   }
   // Upstream's GCHP.rc.template substitutes only the met settings; its grid and decomposition
-  // lines are the template's own (upstream's setCommonRunSettings.sh rewrites them).
+  // lines are rewritten by upstream's setCommonRunSettings.sh, run with the run's settings.
   const std::string gchp_rc = ReadCompleted(dir + "/GCHP.rc");
+  EXPECT_THAT(gchp_rc, HasSubstr("NX: 2\nNY: 12\n"));
   EXPECT_THAT(gchp_rc, HasSubstr("IMPORT_MASS_FLUX_FROM_EXTDATA: .false.\n"));
   EXPECT_THAT(gchp_rc, HasSubstr("GCHPchem_INTERNAL_CHECKPOINT_FILE:  gcchem_internal_checkpoint"));
   // CAP.rc: the run's length (cap_restart holds the start).
@@ -126,6 +127,100 @@ TEST_F(RunDirCompletionTest, GchpC24HasExtDataCapAndGchpRc) {
   const std::string hemco = ReadCompleted(dir + "/HEMCO_Config.rc");
   EXPECT_THAT(hemco, HasSubstr("### BEGIN SECTION BASE EMISSIONS"));
   EXPECT_THAT(hemco, Not(HasSubstr(">>>include")));
+}
+
+// Upstream's setCommonRunSettings.sh (the miniature's update code) run with aws-hpc's settings:
+// GCHP.rc's decomposition and grid, CAP.rc's length and heartbeat follow the run, not the
+// template's C24 NX 1 NY 6.
+TEST_F(RunDirCompletionTest, GchpRunSettingsRewriteGchpRcAndCapRc) {
+  const std::string dir = temp_.path() + "/c48";
+  auto report = ConfigAndComplete(
+      "gchp",
+      {{"resolution", "C48"}, {"cores", "48"}, {"start", "2019-07-01"}, {"end", "2019-07-08"}},
+      dir);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->written.back(), "setCommonRunSettings.sh");
+  const std::string gchp_rc = ReadCompleted(dir + "/GCHP.rc");
+  EXPECT_THAT(gchp_rc, HasSubstr("NX: 2\nNY: 24\n"));  // 2 x 4 ranks per face
+  EXPECT_THAT(gchp_rc, HasSubstr("GCHP.GRIDNAME: PE48x288-CF\n"));
+  EXPECT_THAT(gchp_rc, HasSubstr("GCHP.IM_WORLD: 48\nGCHP.IM: 48\nGCHP.JM: 288\n"));
+  const std::string cap = ReadCompleted(dir + "/CAP.rc");
+  EXPECT_THAT(cap, HasSubstr("JOB_SGMT:     00000007 000000\n"));
+  EXPECT_THAT(cap, HasSubstr("BEG_DATE:     19600101 000000\n"));  // the start is cap_restart's
+  EXPECT_EQ(ReadCompleted(dir + "/cap_restart"), "20190701 000000\n");
+  // The script: upstream's settings, aws-hpc's after them, then upstream's code.
+  const std::string script = ReadCompleted(dir + "/setCommonRunSettings.sh");
+  const std::size_t upstream_nx = script.find("\nNX=\n");
+  const std::size_t ours_nx = script.find("\nNX=2\nNY=24\n");
+  const std::size_t checks = script.find(kRunSettingsCodeMarker);
+  ASSERT_NE(upstream_nx, std::string::npos);
+  ASSERT_NE(ours_nx, std::string::npos);
+  ASSERT_NE(checks, std::string::npos);
+  EXPECT_LT(upstream_nx, ours_nx);
+  EXPECT_LT(ours_nx, checks);
+  EXPECT_THAT(script, HasSubstr("TOTAL_CORES=48\nNUM_NODES=1\nNUM_CORES_PER_NODE=48\n"));
+  EXPECT_TRUE(script.starts_with("#!/bin/bash\n"));
+  EXPECT_FALSE(fs::exists(dir + "/tmp"));  // upstream's sed > tmp; mv tmp FILE
+
+  // Run once: completing again keeps the script and does not run it.
+  ASSERT_TRUE(
+      WriteFileAtomically(dir + "/GCHP.rc", gchp_rc + "# edited after the first run\n").ok());
+  auto again = CompleteRunDirectory(dir, kUpstream);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->written.empty());
+  EXPECT_THAT(again->kept, ::testing::Contains("setCommonRunSettings.sh"));
+  EXPECT_EQ(ReadCompleted(dir + "/setCommonRunSettings.sh"), script);
+
+  // C180: upstream's resolution rule (300 s) for the heartbeat and geoschem_config.yml.
+  const std::string c180 = temp_.path() + "/c180";
+  ASSERT_TRUE(ConfigAndComplete("gchp", {{"resolution", "C180"}, {"cores", "96"}}, c180).ok());
+  EXPECT_THAT(ReadCompleted(c180 + "/CAP.rc"), HasSubstr("HEARTBEAT_DT:  300\n"));
+  EXPECT_THAT(ReadCompleted(c180 + "/GCHP.rc"), HasSubstr("NX: 4\nNY: 24\n"));
+  EXPECT_THAT(ReadCompleted(c180 + "/geoschem_config.yml"),
+              HasSubstr("transport_timestep_in_s: 300\n"));
+}
+
+// A setting upstream's checks refuse (here a hand edit) stops completion with the script's own
+// message; aws-hpc's settings are put back, so a fixed file is merged and run next time.
+TEST_F(RunDirCompletionTest, FailingRunSettingsScriptStopsWithItsMessage) {
+  const std::string dir = temp_.path() + "/bad-cores";
+  auto run = Build("gchp", {{"resolution", "C24"}, {"cores", "24"}});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_TRUE(WriteRunDirectory(*run, runs_.catalog(), testing::kAppDir, dir, false).ok());
+  const std::string settings = ReadCompleted(dir + "/setCommonRunSettings.sh");
+  std::string edited = settings;
+  edited.replace(edited.find("TOTAL_CORES=24"), 14, "TOTAL_CORES=25");
+  ASSERT_TRUE(WriteFileAtomically(dir + "/setCommonRunSettings.sh", edited).ok());
+  auto report = CompleteRunDirectory(dir, kUpstream);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(report.status().message(),
+              HasSubstr("GCHP's setCommonRunSettings.sh failed in " + dir +
+                        " (exit code 1):\n"
+                        "ERROR: TOTAL_CORES must be divisible by 6."));
+  EXPECT_EQ(ReadCompleted(dir + "/setCommonRunSettings.sh"), edited);
+  EXPECT_THAT(ReadCompleted(dir + "/GCHP.rc"), HasSubstr("NX: 1\nNY: 6\n"));  // not reached
+
+  ASSERT_TRUE(WriteFileAtomically(dir + "/setCommonRunSettings.sh", settings).ok());
+  auto fixed = CompleteRunDirectory(dir, kUpstream);
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_THAT(ReadCompleted(dir + "/GCHP.rc"),
+              HasSubstr("NX: 2\nNY: 12\n"));  // 2 x 2 ranks per face
+}
+
+TEST(MergeRunSettingsTest, PutsOursBeforeUpstreamsErrorChecksBanner) {
+  const std::string upstream =
+      "#!/bin/bash\nCS_RES=24\nNX=\n\n###############################\n####   ERROR CHECKS\n"
+      "###############################\necho $NX\n";
+  auto merged = MergeRunSettings(upstream, "#!/bin/bash\nNX=2\n", "t.template");
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  EXPECT_TRUE(merged->starts_with("#!/bin/bash\nCS_RES=24\nNX=\n\n#---"));
+  EXPECT_THAT(*merged, HasSubstr("\nNX=2\n\n###############################\n####   ERROR CHECKS"));
+  EXPECT_EQ(merged->find("#!/bin/bash", 1), std::string::npos);  // one shebang
+  auto wrong = MergeRunSettings("#!/bin/bash\necho hi\n", "NX=2\n", "t.template");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_THAT(wrong.status().message(),
+              HasSubstr("t.template: no \"####   ERROR CHECKS\" line: not GCHP's"));
 }
 
 TEST_F(RunDirCompletionTest, KeepsGeneratedFilesAndChangesNothingTheSecondTime) {

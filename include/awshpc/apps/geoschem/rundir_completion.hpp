@@ -34,7 +34,13 @@ enum class CompletionMode {
   kSubstitute,        // envsubst of the variables (init_rd.sh's SUBST_LIST)
   kCopy,              // copied as is (init_rd.sh's COPY_LIST, createRunDir.sh's cp)
   kHemcoInventories,  // the sections after EXTENSION SWITCHES, appended to aws-hpc's file
+  kRunSettings,       // GCHP's setCommonRunSettings.sh: upstream's settings, aws-hpc's settings,
+                      // upstream's update code; run once (last) in the run directory
 };
+
+// Where aws-hpc's settings go in upstream's setCommonRunSettings.sh.template: before the banner
+// of this section, after every setting upstream's code reads, so bash uses aws-hpc's values.
+inline constexpr const char* kRunSettingsCodeMarker = "####   ERROR CHECKS";
 
 struct UpstreamFile {
   std::string source;       // relative to the template tree: "GCHP/GCHP.rc.template"
@@ -77,10 +83,18 @@ struct CompletionReport {
   std::vector<std::string> kept;     // already there (aws-hpc's, or completed before)
 };
 
+// upstream's setCommonRunSettings.sh.template (rendered) with aws-hpc's settings file put in
+// before its kRunSettingsCodeMarker banner. `template` names the file in errors.
+Result<std::string> MergeRunSettings(std::string_view upstream, std::string_view ours,
+                                     std::string_view template_path);
+
 // Completes `run_dir` from its plan file, reading the templates under `template_root` (empty: the
 // plan's). NotFound names a missing template or settings file; an undefined ${RUNDIR_...} in a
 // template names file, line and variable. Files already in the run directory are kept, so running
-// it again changes nothing.
+// it again changes nothing. A run-settings entry is done after every other file: the complete
+// script is written and run as `/bin/bash setCommonRunSettings.sh --verbose` in the run
+// directory (as upstream's run scripts source it before gchp); if it fails, aws-hpc's settings
+// file is put back and the error carries the script's exit code and output.
 Result<CompletionReport> CompleteRunDirectory(const std::string& run_dir,
                                               const std::string& template_root);
 

@@ -2,6 +2,9 @@
 
 # setCommonRunSettings.sh: run-time settings for GCHP (written by aws-hpc app config; the
 # values are checked: cores a multiple of 6, NX x NY = TOTAL_CORES with NY a multiple of 6).
+# At job start aws-hpc-stage completes this file with GEOS-Chem's own script
+# (setCommonRunSettings.sh.template of the image's version): its settings, then these, then its
+# code from "ERROR CHECKS" on, which rewrites GCHP.rc, CAP.rc, ... and runs once before gchp.
 
 #------------------------------------------------
 #   COMPUTE RESOURCES
@@ -39,12 +42,6 @@ Diag_Collections=(SpeciesConc RadioNuclide StateMet)
 #   MID-RUN CHECKPOINT FILES
 #------------------------------------------------
 Midrun_Checkpoint=OFF
-
-#------------------------------------------------
-#   TIMESTEPS
-#------------------------------------------------
-TransConv_Timestep_sec=600
-ChemEmiss_Timestep_sec=1200
 
 #------------------------------------------------
 #   DOMAIN DECOMPOSITION
