@@ -41,6 +41,16 @@ const UpstreamVarList kGchpRc = {"run/GCHP/GCHP.rc.template",
                                  "25d48b351de9425b439fe57794d860a7497675e9",
                                  {"RUNDIR_IMPORT_MASS_FLUX_FROM_EXTDATA"}};
 
+// setCommonRunSettings.sh.template's settings section (init_rd.sh substitutes it; the stager
+// renders it and puts aws-hpc's settings after it, docs/geos-chem.md). Only this commit was
+// stored; it is not established to be 14.4.3's.
+const UpstreamVarList kRunSettings = {
+    "run/GCHP/setCommonRunSettings.sh.template",
+    "0555bc80fcc65a3b768c9b074e46d3c2e1269b44",
+    {"RUNDIR_NUM_CORES", "RUNDIR_NUM_NODES", "RUNDIR_CORES_PER_NODE", "RUNDIR_CS_RES",
+     "RUNDIR_SIM_DUR_YYYYMMDD", "RUNDIR_SIM_DUR_HHmmSS", "RUNDIR_HIST_MONTHLY_DIAG",
+     "RUNDIR_HIST_TIME_AVG_FREQ", "RUNDIR_HIST_TIME_AVG_DUR"}};
+
 // The variables createRunDir.sh sets inline (not from a settings file) for the standard option.
 const UpstreamVarList kClassicCreateRunDir = {
     "run/GCClassic/createRunDir.sh",
@@ -277,6 +287,8 @@ TEST_F(UpstreamVariablesTest, GchpC24DefinesEveryVariable) {
                                                              "shared/settings/gmao_hemco.txt"));
   ExpectAllDefined(defined, kCapRc, "GCHP C24");
   ExpectAllDefined(defined, kGchpRc, "GCHP C24");
+  // The settings the script's code reads are aws-hpc's, not a settings file's.
+  ExpectAwsHpcDefines(defined, kRunSettings.names, "GCHP C24", kRunSettings.file);
   ExpectAwsHpcDefines(defined, kGchpCreateRunDir.names, "GCHP C24", kGchpCreateRunDir.file);
   ExpectAwsHpcDefines(defined, kVolcanoVars, "GCHP C24", "createRunDir.sh");
 }
