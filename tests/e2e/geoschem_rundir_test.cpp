@@ -3,7 +3,9 @@
 // writes aws-hpc's files and the completion plan, then `aws-hpc-stage complete` (as the image's
 // stager does at job start) renders the rest from a miniature upstream run/ tree
 // (src/apps/geoschem/testdata/upstream-run): every file createRunDir.sh would write for fullchem
-// 4x5 MERRA-2 Classic and for GCHP C24, no ${RUNDIR_ left; a missing template is named.
+// 4x5 MERRA-2 Classic and for GCHP C24, no ${RUNDIR_ left; a missing template is named. For GCHP
+// the completion runs upstream's setCommonRunSettings.sh (its update code with aws-hpc's
+// settings) once, so GCHP.rc and CAP.rc follow the run; a failing script stops the job.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -110,6 +112,9 @@ TEST_F(GeosChemRunDirTest, ClassicFullchem4x5Merra2RunDirectoryIsComplete) {
   EXPECT_THAT(hemco, HasSubstr("--> CEDSv2                 :       true"));
   EXPECT_THAT(hemco, HasSubstr("### BEGIN SECTION BASE EMISSIONS"));
   EXPECT_THAT(hemco, HasSubstr(">>>include HEMCO_Config.rc.gmao_metfields"));
+  // Classic has no GCHP run settings: nothing of upstream's GCHP script is planned or run.
+  EXPECT_THAT(ReadRunDirFile(dir + "/.aws-hpc/rundir-vars.json"),
+              Not(HasSubstr("setCommonRunSettings")));
   EXPECT_THAT(ReadRunDirFile(dir + "/HEMCO_Config.rc.gmao_metfields"),
               HasSubstr("METDIR:  ./ExtData/GEOS_4x5/MERRA2\n"));
   // The plan is plain JSON naming what it will render.
@@ -140,9 +145,67 @@ TEST_F(GeosChemRunDirTest, GchpC24RunDirectoryIsComplete) {
   }
   EXPECT_THAT(ReadRunDirFile(rundir + "/GCHP.rc"),
               HasSubstr("IMPORT_MASS_FLUX_FROM_EXTDATA: .false.\n"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/GCHP.rc"), HasSubstr("NX: 2\nNY: 12\n"));
   EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("JOB_SGMT:     00000001 000000"));
   EXPECT_THAT(ReadRunDirFile(rundir + "/ExtData.rc"),
               HasSubstr("PS1 Pa  N Y 0        none 0.01 PS ./MetDir/%y4/%m2/MERRA2."));
+}
+
+// The example: C48 on 48 cores. Upstream's script (the miniature's code) rewrites
+// GCHP.rc's decomposition and grid from aws-hpc's settings; CAP.rc has the run's length.
+TEST_F(GeosChemRunDirTest, GchpC48On48CoresGetsItsDecompositionFromUpstreamsScript) {
+  const std::string rundir = temp_.path() + "/c48";
+  ASSERT_NO_FATAL_FAILURE(
+      ConfigAndComplete({"--variant", "gchp", "--param", "resolution=C48", "--param", "cores=48",
+                         "--param", "start=2019-07-01", "--param", "end=2019-07-11"},
+                        rundir));
+  // What app config showed is what the script was run with.
+  const std::string script = ReadRunDirFile(rundir + "/setCommonRunSettings.sh");
+  EXPECT_THAT(script, HasSubstr("TOTAL_CORES=48\nNUM_NODES=1\nNUM_CORES_PER_NODE=48\n"));
+  EXPECT_THAT(script, HasSubstr("CS_RES=48\n"));
+  EXPECT_THAT(script, HasSubstr("NX=2\nNY=24\n"));
+  EXPECT_THAT(script, HasSubstr("####   ERROR CHECKS"));  // upstream's code follows
+  const std::string gchp_rc = ReadRunDirFile(rundir + "/GCHP.rc");
+  EXPECT_THAT(gchp_rc, HasSubstr("NX: 2\nNY: 24\n"));
+  EXPECT_THAT(gchp_rc, HasSubstr("GCHP.GRIDNAME: PE48x288-CF\n"));
+  EXPECT_THAT(gchp_rc, HasSubstr("GCHP.IM_WORLD: 48\nGCHP.IM: 48\nGCHP.JM: 288\n"));
+  EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("JOB_SGMT:     00000010 000000\n"));
+  EXPECT_EQ(ReadRunDirFile(rundir + "/cap_restart"), "20190701 000000\n");
+  // Run once: completing again keeps it.
+  StagerResult again =
+      RunStager({"complete", rundir}, {{"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}}, temp_.path());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("0 files written"));
+  EXPECT_EQ(ReadRunDirFile(rundir + "/GCHP.rc"), gchp_rc);
+}
+
+// A setting upstream's checks refuse (a hand edit of the settings app config wrote) stops the
+// job in the image's entrypoint before gchp: exit 71 with the script's message.
+TEST_F(GeosChemRunDirTest, FailingRunSettingsScriptStopsTheJobWithItsMessage) {
+  const std::string dir = temp_.path() + "/bad";
+  ASSERT_EQ(cli_.Run({"app", "config", "geos-chem", "--variant", "gchp", "--param",
+                      "resolution=C24", "--param", "cores=24", "--out", dir})
+                .exit_code,
+            0);
+  const std::string settings_path = dir + "/setCommonRunSettings.sh";
+  std::string settings = ReadRunDirFile(settings_path);
+  const std::size_t at = settings.find("NUM_NODES=1\n");
+  ASSERT_NE(at, std::string::npos);
+  settings.replace(at, 12, "NUM_NODES=2\n");
+  std::ofstream(settings_path, std::ios::trunc) << settings;
+  const std::map<std::string, std::string> env = {
+      {"PATH", std::string(AWSHPC_BINARY_DIR) + "/bin:/usr/bin:/bin"},
+      {"AWS_HPC_WORK_DIR", dir},
+      {"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}};
+  const std::string entrypoint = AWSHPC_SOURCE_DIR "/data/containers/entrypoint.sh";
+  StagerResult run = RunInContainerEnv({"/bin/sh", entrypoint, "touch", "ran"}, env, temp_.path());
+  EXPECT_EQ(run.exit_code, 71);
+  EXPECT_THAT(run.err, HasSubstr("GCHP's setCommonRunSettings.sh failed in " + dir +
+                                 " (exit code 1):\nERROR: TOTAL_CORES must equal to NUM_NODES "
+                                 "times NUM_CORES_PER_NODE."));
+  EXPECT_FALSE(fs::exists(dir + "/ran"));
+  EXPECT_EQ(ReadRunDirFile(settings_path), settings);  // aws-hpc's settings, as they were
+  EXPECT_THAT(ReadRunDirFile(dir + "/GCHP.rc"), HasSubstr("NX: 1\nNY: 6\n"));
 }
 
 // A run directory that reaches the container without S3 staging (baked in, on /fsx): the image's
