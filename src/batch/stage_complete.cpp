@@ -27,6 +27,11 @@ int CompleteRunDirectoryStep(const std::string& work_dir, bool required) {
     std::fprintf(stderr, "aws-hpc-stage: complete: %s\n", report.status().ToString().c_str());
     return 71;
   }
+  // Upstream's script lists what it updated (GCHP.rc, CAP.rc, ...): the job log keeps it.
+  if (!report->run_settings_log.empty()) {
+    std::fprintf(stderr, "aws-hpc-stage: complete: setCommonRunSettings.sh --verbose:\n%s",
+                 report->run_settings_log.c_str());
+  }
   std::fprintf(stderr, "aws-hpc-stage: complete: %zu files written, %zu kept\n",
                report->written.size(), report->kept.size());
   return 0;

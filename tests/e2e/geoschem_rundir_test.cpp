@@ -92,7 +92,9 @@ class GeosChemRunDirTest : public ::testing::Test {
         RunStager({"complete", dir}, {{"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}}, temp_.path());
     ASSERT_EQ(complete.exit_code, 0) << complete.err;
     EXPECT_THAT(complete.err, HasSubstr("files written"));
+    complete_err_ = complete.err;
   }
+  std::string complete_err_;
   CliRunner cli_;
   aws::testing::TempDir temp_;
 };
@@ -171,6 +173,9 @@ TEST_F(GeosChemRunDirTest, GchpC48On48CoresGetsItsDecompositionFromUpstreamsScri
   EXPECT_THAT(gchp_rc, HasSubstr("GCHP.IM_WORLD: 48\nGCHP.IM: 48\nGCHP.JM: 288\n"));
   EXPECT_THAT(ReadRunDirFile(rundir + "/CAP.rc"), HasSubstr("JOB_SGMT:     00000010 000000\n"));
   EXPECT_EQ(ReadRunDirFile(rundir + "/cap_restart"), "20190701 000000\n");
+  // The job log has what upstream's script updated (its --verbose lines).
+  EXPECT_THAT(complete_err_, HasSubstr("setCommonRunSettings.sh --verbose:\n"));
+  EXPECT_THAT(complete_err_, ::testing::ContainsRegex("GCHP.JM +: 288 +GCHP.rc"));
   // Run once: completing again keeps it.
   StagerResult again =
       RunStager({"complete", rundir}, {{"AWS_HPC_RUNDIR_TEMPLATES", kUpstreamTree}}, temp_.path());

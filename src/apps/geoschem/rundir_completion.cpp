@@ -126,7 +126,7 @@ constexpr auto kRunSettingsTimeout = std::chrono::minutes(10);
 
 // Runs the completed script in the run directory as upstream's run scripts do before gchp. The
 // argv is fixed: the directory and file name reach bash as positional parameters, never as code.
-Status RunGchpRunSettings(const std::string& run_dir, const std::string& script) {
+Status RunGchpRunSettings(const std::string& run_dir, const std::string& script, std::string& log) {
   auto result =
       aws::RunProcess({"/bin/bash", "-c", "cd -- \"$1\" && exec /bin/bash \"./$2\" --verbose",
                        "aws-hpc-stage", run_dir, script},
@@ -135,7 +135,10 @@ Status RunGchpRunSettings(const std::string& run_dir, const std::string& script)
     return FailedPreconditionError(fmt::format("GCHP's {} could not run in {}: {}", script, run_dir,
                                                result.status().message()));
   }
-  if (result->exit_code == 0) return Status::Ok();
+  if (result->exit_code == 0) {
+    log += result->out + result->err;
+    return Status::Ok();
+  }
   // Upstream's checks print "ERROR: ..." on stdout before `exit 1`: both streams are the reason.
   std::string output = result->out + result->err;
   while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
@@ -525,7 +528,8 @@ Result<CompletionReport> CompleteRunDirectory(const std::string& run_dir,
     std::error_code ec;
     std::filesystem::permissions(destination, std::filesystem::perms::owner_exec,
                                  std::filesystem::perm_options::add, ec);
-    if (Status ran = RunGchpRunSettings(run_dir, f->destination); !ran.ok()) {
+    if (Status ran = RunGchpRunSettings(run_dir, f->destination, report.run_settings_log);
+        !ran.ok()) {
       // aws-hpc's settings back, so the next attempt merges and runs again.
       RETURN_IF_ERROR(WriteFileAtomically(destination, ours));
       return ran;

@@ -81,6 +81,7 @@ Result<RunDirVars> ParseSettingsFile(std::string_view text, const RunDirVars& kn
 struct CompletionReport {
   std::vector<std::string> written;  // files created or completed
   std::vector<std::string> kept;     // already there (aws-hpc's, or completed before)
+  std::string run_settings_log;      // GCHP: what setCommonRunSettings.sh --verbose printed
 };
 
 // upstream's setCommonRunSettings.sh.template (rendered) with aws-hpc's settings file put in
