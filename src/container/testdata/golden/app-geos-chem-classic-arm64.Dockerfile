@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:16291207e78ae9e64bec91fa9fa46262b502f42ac7c365c8646c15ad4b6c171f" \
+    io.aws-hpc.content-hash="sha256:069e3144ed5cb73b0bc77500aded0bd3e7e5fd80e424ebaa33d6abf9627ad555" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="classic" \

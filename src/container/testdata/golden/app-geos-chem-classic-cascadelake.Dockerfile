@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:9d03420c6364fc38da60d4e699f75fb95cbff08caa3fdc056700b499ec6420d4" \
+    io.aws-hpc.content-hash="sha256:fcda4b7dd9a59ee4da9c800a6b38aaec091591b0b725a0f55cb23098743d6091" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:cb3349aaee9ca107ad39cd8656ee499c48f13fe4b8918e2c1652c46bc9053191" \
+    io.aws-hpc.content-hash="sha256:e0b46e381eddb6cf3838754dde12f61bee8d505df23fd2afb6064c5706105c73" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:2f9c2b2b8489a42bc28d57571adb3834663674ef7dbae1e591c8ef4d99ca6b86" \
+    io.aws-hpc.content-hash="sha256:5bf03f9dd0960a46491c05f2560ac7abdf3a8d08e2ab7302060427dfbf1a5761" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:ab22fef7584b1fd948130ce89ab41e18bc8481ab4bfc1c4f70cc4a0163686e4d" \
+    io.aws-hpc.content-hash="sha256:f30c2e21e007a32411ea2246411f71947e7fb6808e1760154b3ca845f6a75ad7" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="classic" \

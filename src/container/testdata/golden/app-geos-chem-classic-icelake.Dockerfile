@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:4cb2ad2c4d4d2e24948ac1576e04cdb466429bd8f2fb9b675e3d52b3bfc054e1" \
+    io.aws-hpc.content-hash="sha256:984c790466dcfbdbf1dfc9715b18286c5a83c7e90e42bacbd9844d8dfac9acf6" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:516963718017f3fb56440b2eb42413edcf91aa5840cab903a6dd95fb977e922b" \
+    io.aws-hpc.content-hash="sha256:43ac983a1f986dea718301c3d76cc1059299806ba9ca414ed934dac9104cfd09" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:842b860cee89d059ade2f58481ccfaaf5438faf4f0a535aa670c8690d7bb3562" \
+    io.aws-hpc.content-hash="sha256:d81e900bcd974d0d8e7daf306e4b24694d63ae9666f7ce7f3a2ec3ca4c23b69f" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="classic" \

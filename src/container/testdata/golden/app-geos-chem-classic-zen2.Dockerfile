@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:c96f2e851c84a09882ccad468770aaa32a6e8c9d4cc6e9be2836099574e1709d" \
+    io.aws-hpc.content-hash="sha256:eb6be0bf9e8ea8effcbfd39b09db3ab132f8715b4ca6a2e89064cbbc8b0237f0" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="classic" \

@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:a4b42ec1ee15f174f5ccf9ccb2805a1e48435882db0a1165689d03d8619c360e" \
+    io.aws-hpc.content-hash="sha256:4e23c8557bf4647faeebe2032f72c4651ddb6b39f52109ffac1dc6de68132475" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="classic" \

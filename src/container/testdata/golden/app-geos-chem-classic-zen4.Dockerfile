@@ -32,7 +32,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:9379c094e19dcadf2f7eff508c5d89c2048a10c27648f611f1965cf29f181b4c" \
+    io.aws-hpc.content-hash="sha256:f795b8d65b22ce36ffe154c5b4778d59e54587f2694b75d1ba772a2fbfbd74f0" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3 -mavx512f -mavx512dq -mavx512ifma -mavx512cd -mavx512bw -mavx512vl -mavx512vbmi -mavx512vbmi2 -mavx512vnni -mavx512bitalg" \
     io.aws-hpc.microarch="zen4" \
     io.aws-hpc.variant="classic" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:fae88247d9f45f0680150b788ae66a4811d7e2265dc6ed9f3b9811e26ddf8ee8" \
+    io.aws-hpc.content-hash="sha256:6109638b47773fc1b58e53f076d672844e3d62e69e61e3b33a86ad6e773f58ad" \
     io.aws-hpc.flags="-march=armv8-a -mtune=generic" \
     io.aws-hpc.microarch="arm64" \
     io.aws-hpc.variant="gchp" \

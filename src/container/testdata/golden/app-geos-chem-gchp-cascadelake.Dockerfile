@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:3607583f0037f565c59b89ae9b925726ecb69235ad73c2063c2b318ccc30b9a2" \
+    io.aws-hpc.content-hash="sha256:b48da3c214960b2cd0c7823b07ba003072e870e255c58a3be531466f9d8ef1a1" \
     io.aws-hpc.flags="-march=cascadelake -mtune=cascadelake" \
     io.aws-hpc.microarch="cascadelake" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:7dc4e2d0fb468ec027f6a4e2858c52571543a3473c5362e0dc8123a6804da34f" \
+    io.aws-hpc.content-hash="sha256:27e84854163bdf2f425decc317a8db77e5841eb3476510091f8103c4bd8ebf87" \
     io.aws-hpc.flags="-mcpu=neoverse-n1" \
     io.aws-hpc.microarch="graviton2" \
     io.aws-hpc.variant="gchp" \

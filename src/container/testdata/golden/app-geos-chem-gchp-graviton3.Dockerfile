@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:ac4094772ae137197deb515c5465bfd6c821a94529d1930cac7ff4163dcd9658" \
+    io.aws-hpc.content-hash="sha256:24c0edddbe6198c4b86f9802b4829f22d50f1374ee27680f186102b28dbaa712" \
     io.aws-hpc.flags="-mcpu=neoverse-v1" \
     io.aws-hpc.microarch="graviton3" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="aarch64" \
-    io.aws-hpc.content-hash="sha256:b006643b442d8e4dcd7e7cd09da675f1cab9132ef3b57192ffa3660177822df4" \
+    io.aws-hpc.content-hash="sha256:1badc06b5be8acd3b6c7fab7772a6dcc5afde9a9b00f5c5d53f680ef1ebeb5f1" \
     io.aws-hpc.flags="-march=armv9-a+i8mm+bf16 -mtune=cortex-a710" \
     io.aws-hpc.microarch="graviton4" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:78ae8527a643674b57bd2f83a89cd07e08ee796e511e0230660b7f1e8fdb0018" \
+    io.aws-hpc.content-hash="sha256:13e405759876d424e5ed99c7820ff17eab94e3b37271fb5d13a0e53828301395" \
     io.aws-hpc.flags="-march=icelake-client -mtune=icelake-client" \
     io.aws-hpc.microarch="icelake" \
     io.aws-hpc.variant="gchp" \

@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:f83777c59513dbb9844a3d4c2fdb12e54c658f03d31aad12a65abcbf28e4056d" \
+    io.aws-hpc.content-hash="sha256:c0936dd3730e6b2921733624b18f77ac17e698b32fe38e3a04bfc2f84e740ad2" \
     io.aws-hpc.flags="-march=sapphirerapids -mtune=sapphirerapids" \
     io.aws-hpc.microarch="sapphirerapids" \
     io.aws-hpc.variant="gchp" \

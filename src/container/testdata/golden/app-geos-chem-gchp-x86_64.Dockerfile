@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:341e6d19b98221c9725b43c2b899947f9b1c7e27067f08c3a8db2d5a11376b7a" \
+    io.aws-hpc.content-hash="sha256:c685535c38d3a189a81bbbcbeedb496eaabfe3797c483c473affcf1c35f6c761" \
     io.aws-hpc.flags="-march=x86-64 -mtune=generic" \
     io.aws-hpc.microarch="x86_64" \
     io.aws-hpc.variant="gchp" \

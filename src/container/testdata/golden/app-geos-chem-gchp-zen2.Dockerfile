@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:e2dc0bc9ab9338f09ea134544f7258c5e3803b23c309e69fb8412f5cedff441d" \
+    io.aws-hpc.content-hash="sha256:04ca2a479edf60e1982279c0fb773ad1c8f609e65f2754e563421c0e246f05a9" \
     io.aws-hpc.flags="-march=znver2 -mtune=znver2" \
     io.aws-hpc.microarch="zen2" \
     io.aws-hpc.variant="gchp" \

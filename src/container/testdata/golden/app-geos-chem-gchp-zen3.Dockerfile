@@ -57,7 +57,7 @@ ENV AWS_HPC_APP="geos-chem" \
 WORKDIR /work
 LABEL io.aws-hpc.app="geos-chem" \
     io.aws-hpc.arch="x86_64" \
-    io.aws-hpc.content-hash="sha256:f27195f923d999e44820a34758a082bed6b8e9ffcf4bc20aa58a200f3011dffb" \
+    io.aws-hpc.content-hash="sha256:0de5df0f2da03c6d57bb808c3232d87bc77d038733f5db867ca4d93007466685" \
     io.aws-hpc.flags="-march=znver3 -mtune=znver3" \
     io.aws-hpc.microarch="zen3" \
     io.aws-hpc.variant="gchp" \
