@@ -91,7 +91,8 @@ struct Pipe {
 }  // namespace
 
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
-                                 std::chrono::milliseconds timeout, std::size_t max_output) {
+                                 std::chrono::milliseconds timeout, std::size_t max_output,
+                                 const std::string& working_dir) {
   if (argv.empty()) return InvalidArgumentError("empty argv");
   Pipe out, err;
   if (pipe2(out.fds, O_CLOEXEC) != 0 || pipe2(err.fds, O_CLOEXEC) != 0) {
@@ -102,6 +103,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out.fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err.fds[1], 2);
+  if (!working_dir.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, working_dir.c_str());
+  }
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace awshpc::aws {
 namespace {
 
@@ -37,6 +39,17 @@ TEST(RunProcessTest, MissingProgramAndTimeout) {
   EXPECT_FALSE(RunProcess({"/nonexistent/awshpc-no-such-program"}).ok());
   auto slow = RunProcess({"sleep", "5"}, std::chrono::milliseconds(200));
   EXPECT_EQ(slow.status().code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST(RunProcessTest, RunsInTheGivenWorkingDirectory) {
+  const std::filesystem::path before = std::filesystem::current_path();
+  auto in_root = RunProcess({"pwd"}, std::chrono::seconds(60), 1 << 20, "/");
+  ASSERT_TRUE(in_root.ok()) << in_root.status().ToString();
+  EXPECT_EQ(in_root->out, "/\n");
+  EXPECT_EQ(std::filesystem::current_path(), before);  // only the child moved
+  EXPECT_FALSE(
+      RunProcess({"pwd"}, std::chrono::seconds(60), 1 << 20, "/nonexistent/awshpc-no-such-dir")
+          .ok());
 }
 
 }  // namespace

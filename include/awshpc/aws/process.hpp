@@ -25,9 +25,11 @@ struct ProcessResult {
 
 // Runs argv[0] (looked up in PATH) with stdin from /dev/null; kills it after `timeout`.
 // Output beyond `max_output` bytes per stream is an error (a credential process has no reason to
-// print megabytes).
+// print megabytes). A non-empty `working_dir` is the child's current directory (the parent's
+// stays as it is).
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                                 std::size_t max_output = 1 << 20);
+                                 std::size_t max_output = 1 << 20,
+                                 const std::string& working_dir = {});
 
 }  // namespace awshpc::aws

@@ -124,13 +124,11 @@ Result<std::string> ExpandDoubleQuoted(std::string_view value, const RunDirVars&
 // Upstream's script may take a while on a large ExtData.rc (sed over it), never this long.
 constexpr auto kRunSettingsTimeout = std::chrono::minutes(10);
 
-// Runs the completed script in the run directory as upstream's run scripts do before gchp. The
-// argv is fixed: the directory and file name reach bash as positional parameters, never as code.
+// Runs the completed script in the run directory as upstream's run scripts do before gchp: bash
+// with the script's path as its argv, started in the run directory; no shell command line.
 Status RunGchpRunSettings(const std::string& run_dir, const std::string& script, std::string& log) {
-  auto result =
-      aws::RunProcess({"/bin/bash", "-c", "cd -- \"$1\" && exec /bin/bash \"./$2\" --verbose",
-                       "aws-hpc-stage", run_dir, script},
-                      kRunSettingsTimeout);
+  auto result = aws::RunProcess({"/bin/bash", "./" + script, "--verbose"}, kRunSettingsTimeout,
+                                1 << 20, run_dir);
   if (!result.ok()) {
     return FailedPreconditionError(fmt::format("GCHP's {} could not run in {}: {}", script, run_dir,
                                                result.status().message()));
