@@ -100,14 +100,9 @@ class AttemptInstancesTest : public ::testing::Test {
     ec2_ = std::make_unique<aws::ec2::Ec2Client>(std::move(ec2));
     ASSIGN_OR_RETURN(aws::ecs::EcsClient ecs, aws::ecs::EcsClient::Create(moto_->context()));
     ecs_ = std::make_unique<aws::ecs::EcsClient>(std::move(ecs));
-    ASSIGN_OR_RETURN(aws::ec2::DescribeSubnetsResult subnets, ec2_->DescribeSubnets({}));
-    ASSIGN_OR_RETURN(aws::ec2::DescribeSecurityGroupsResult groups,
-                     ec2_->DescribeSecurityGroups({}));
-    if (subnets.subnets.empty() || groups.security_groups.empty()) {
-      return InternalError("moto has no default subnet or security group");
-    }
-    subnet_ = subnets.subnets.front().subnet_id;
-    security_group_ = groups.security_groups.front().group_id;
+    ASSIGN_OR_RETURN(const auto network, moto_->FindDefaultNetwork());
+    subnet_ = network.subnet_id;
+    security_group_ = network.security_group_id;
     ASSIGN_OR_RETURN(const std::string spot_cluster, CreateCe("ai-ce-spot", "SPOT"));
     ASSIGN_OR_RETURN(const std::string ec2_cluster, CreateCe("ai-ce-ondemand", "EC2"));
     ASSIGN_OR_RETURN(spot_arn_, Join(spot_cluster, "c6g.xlarge", true, &spot_instance_));

@@ -92,15 +92,9 @@ class WhyIntegrationTest : public ::testing::Test {
       batch_ = std::make_unique<ab::BatchClient>(std::move(batch));
       ASSIGN_OR_RETURN(aws::ec2::Ec2Client ec2, aws::ec2::Ec2Client::Create(moto_->context()));
       ec2_ = std::make_unique<aws::ec2::Ec2Client>(std::move(ec2));
-      // moto's default VPC: its subnets and default security group.
-      ASSIGN_OR_RETURN(aws::ec2::DescribeSubnetsResult subnets, ec2_->DescribeSubnets({}));
-      ASSIGN_OR_RETURN(aws::ec2::DescribeSecurityGroupsResult groups,
-                       ec2_->DescribeSecurityGroups({}));
-      if (subnets.subnets.empty() || groups.security_groups.empty()) {
-        return InternalError("moto has no default subnet or security group");
-      }
-      subnet_ = subnets.subnets.front().subnet_id;
-      security_group_ = groups.security_groups.front().group_id;
+      ASSIGN_OR_RETURN(const auto network, moto_->FindDefaultNetwork());
+      subnet_ = network.subnet_id;
+      security_group_ = network.security_group_id;
 
       RETURN_IF_ERROR(CreateCe("why-ce-off", "DISABLED", {"c6i"}, 64, 0));
       RETURN_IF_ERROR(CreateCe("why-ce-graviton", "ENABLED", {"c7g"}, 256, 0));

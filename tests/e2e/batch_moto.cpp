@@ -34,15 +34,9 @@ Status CreatePlatformQueues(aws::testing::MotoEnvironment& moto,
     if (!spec.compute_type.empty()) {
       if (managed.subnets.empty()) {
         ASSIGN_OR_RETURN(managed.instance_role, moto.CreateInstanceProfile("hpc-ecs-instance"));
-        ASSIGN_OR_RETURN(aws::ec2::Ec2Client ec2, aws::ec2::Ec2Client::Create(moto.context()));
-        ASSIGN_OR_RETURN(aws::ec2::DescribeSubnetsResult subnets, ec2.DescribeSubnets({}));
-        ASSIGN_OR_RETURN(aws::ec2::DescribeSecurityGroupsResult groups,
-                         ec2.DescribeSecurityGroups({}));
-        if (subnets.subnets.empty() || groups.security_groups.empty()) {
-          return InternalError("moto has no default subnet or security group");
-        }
-        managed.subnets = {subnets.subnets.front().subnet_id};
-        managed.security_group_ids = {groups.security_groups.front().group_id};
+        ASSIGN_OR_RETURN(const auto network, moto.FindDefaultNetwork());
+        managed.subnets = {network.subnet_id};
+        managed.security_group_ids = {network.security_group_id};
         managed.min_vcpus = 0;
         managed.desired_vcpus = 0;
         managed.max_vcpus = 256;

@@ -2,6 +2,7 @@
 #include "services_test_env.hpp"
 
 #include "awshpc/aws/protocols/query.hpp"
+#include "awshpc/aws/services/ec2.hpp"
 
 namespace awshpc::aws::testing {
 
@@ -78,6 +79,16 @@ Result<std::string> MotoEnvironment::CreateInstanceProfile(const std::string& na
       }));
   if (response.status != 200) return InternalError("CreateInstanceProfile: " + response.body);
   return name;
+}
+
+Result<MotoEnvironment::DefaultNetwork> MotoEnvironment::FindDefaultNetwork() {
+  ASSIGN_OR_RETURN(ec2::Ec2Client ec2, ec2::Ec2Client::Create(*context_));
+  ASSIGN_OR_RETURN(ec2::DescribeSubnetsResult subnets, ec2.DescribeSubnets({}));
+  ASSIGN_OR_RETURN(ec2::DescribeSecurityGroupsResult groups, ec2.DescribeSecurityGroups({}));
+  if (subnets.subnets.empty() || groups.security_groups.empty()) {
+    return InternalError("moto has no default subnet or security group");
+  }
+  return DefaultNetwork{subnets.subnets.front().subnet_id, groups.security_groups.front().group_id};
 }
 
 }  // namespace awshpc::aws::testing

@@ -29,6 +29,13 @@ class MotoEnvironment {
   // An IAM instance profile, for a MANAGED EC2/SPOT compute environment's instanceRole; returns
   // its name.
   Result<std::string> CreateInstanceProfile(const std::string& name);
+  // moto's default VPC: its first subnet and security group, where MANAGED compute environments
+  // and RunInstances place their instances.
+  struct DefaultNetwork {
+    std::string subnet_id;
+    std::string security_group_id;
+  };
+  Result<DefaultNetwork> FindDefaultNetwork();
 
  private:
   int port_ = 0;
