@@ -15,6 +15,7 @@
 #include "../aws/test_util.hpp"
 #include "awshpc/backend/verdict.hpp"
 #include "awshpc/core/paths.hpp"
+#include "exact_env_process.hpp"
 
 namespace awshpc::batch {
 namespace {
@@ -39,22 +40,8 @@ struct VerdictProcess {
 VerdictProcess RunVerdictProcess(const std::vector<std::string>& args,
                                  const std::map<std::string, std::string>& env,
                                  const std::string& err_path) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(err, 2);
-    std::vector<char*> argv;
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
   VerdictProcess out;
-  out.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.exit_status = awshpc::testing::RunWithExactEnv(args, env, "", err_path);
   auto text = ReadFileToString(err_path, 1 << 20);
   out.err = text.ok() ? *text : "";
   return out;

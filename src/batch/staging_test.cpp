@@ -13,6 +13,7 @@
 
 #include "../aws/services/services_test_env.hpp"
 #include "awshpc/core/paths.hpp"
+#include "exact_env_process.hpp"
 
 namespace awshpc::batch {
 namespace {
@@ -28,21 +29,9 @@ std::string Read(const std::string& path) {
 
 // Runs build/bin/aws-hpc-stage with `env` (argv only, no shell); returns its exit status.
 int RunStager(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  const std::string binary = std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(binary.c_str()));
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::vector<std::string> argv = {std::string(AWSHPC_BINARY_DIR) + "/bin/aws-hpc-stage"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return awshpc::testing::RunWithExactEnv(argv, env);
 }
 
 class StagingTest : public ::testing::Test {

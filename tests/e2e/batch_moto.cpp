@@ -11,6 +11,7 @@
 
 #include "awshpc/aws/services/batch.hpp"
 #include "awshpc/aws/services/ec2.hpp"
+#include "exact_env_process.hpp"
 
 namespace awshpc::e2e {
 
@@ -78,23 +79,7 @@ std::map<std::string, std::string> MotoCliEnv(const aws::testing::MotoEnvironmen
 
 int RunProgram(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                const std::string& out_path) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (!out_path.empty()) {
-      const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(126);
-    }
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return awshpc::testing::RunWithExactEnv(argv, env, out_path);
 }
 
 nlohmann::json RunJson(const CliRunner& cli, const std::vector<std::string>& args,

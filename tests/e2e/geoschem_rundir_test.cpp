@@ -21,6 +21,7 @@
 
 #include "../../src/aws/test_util.hpp"
 #include "cli_runner.hpp"
+#include "exact_env_process.hpp"
 
 namespace awshpc::e2e {
 namespace {
@@ -48,21 +49,8 @@ StagerResult RunInContainerEnv(const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,
                                const std::string& scratch) {
   const std::string err_path = scratch + "/stager.err";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || ::dup2(fd, 2) < 0) ::_exit(126);
-    ::clearenv();
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> argv;
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadRunDirFile(err_path)};
+  const int exit_code = awshpc::testing::RunWithExactEnv(args, env, "", err_path);
+  return {exit_code, ReadRunDirFile(err_path)};
 }
 
 StagerResult RunStager(std::vector<std::string> args, const std::map<std::string, std::string>& env,
