@@ -112,9 +112,7 @@ Status DataCommand(CliContext& context, const GeneratorOptions& options) {
   const std::string region = prepared.generator->BucketRegion(bucket);
   ASSIGN_OR_RETURN(apps::DataManifest manifest, prepared.run->InputData(bucket));
   ASSIGN_OR_RETURN(auto aws_context, DataContext(region));
-  ASSIGN_OR_RETURN(auto client,
-                   aws_context->MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true));
-  aws::s3::S3Client s3(std::move(client), &aws_context->credentials());
+  ASSIGN_OR_RETURN(aws::s3::S3Client s3, aws::s3::S3Client::Create(*aws_context));
   ASSIGN_OR_RETURN(apps::geoschem::DataPlan plan, apps::geoschem::PlanData(s3, manifest));
   ASSIGN_OR_RETURN(Money transfer, apps::geoschem::TransferCost(plan.bytes, options.to));
 

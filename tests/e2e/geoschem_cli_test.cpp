@@ -145,9 +145,9 @@ TEST(GeosChemCliTest, GchpRunSettingsAndRefusedCombinations) {
 TEST(GeosChemCliTest, DataPlanAndStageAgainstMotoGcgrid) {
   aws::testing::MotoEnvironment moto;
   ASSERT_TRUE(moto.ok()) << moto.error();
-  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  auto created = aws::s3::S3Client::Create(moto.context());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  aws::s3::S3Client& s3 = *created;
   ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
 
   // Seed exactly what a 2-day TransportTracers run reads, from the app's own manifest, 1 KiB each
@@ -218,9 +218,9 @@ TEST(GeosChemCliTest, DataPlanAndStageAgainstMotoGcgrid) {
 TEST(GeosChemCliTest, Gcap2DataPlanAgainstMotoGcgrid) {
   aws::testing::MotoEnvironment moto;
   ASSERT_TRUE(moto.ok()) << moto.error();
-  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  auto created = aws::s3::S3Client::Create(moto.context());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  aws::s3::S3Client& s3 = *created;
   ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
   ASSERT_TRUE(s3.CreateBucket({"my-restarts", ""}).ok());
   const std::vector<std::pair<std::string, std::string>> params = {

@@ -122,9 +122,9 @@ TEST(TransferCostTest, FreeInRegionPricedElsewhere) {
 TEST_F(DataManifestTest, PlansAndStagesAgainstMotoSeededWithMiniatureGcgrid) {
   aws::testing::MotoEnvironment moto;
   ASSERT_TRUE(moto.ok()) << moto.error();
-  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  auto created = aws::s3::S3Client::Create(moto.context());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  aws::s3::S3Client& s3 = *created;
   ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
 
   auto run = Build("classic", {{"simulation", "TransportTracers"}, {"end", "2019-07-03"}});
@@ -195,9 +195,9 @@ TEST_F(DataManifestTest, PlansAndStagesAgainstMotoSeededWithMiniatureGcgrid) {
 TEST_F(DataManifestTest, PlansGcap2AgainstMotoSeededWithMiniatureGcgrid) {
   aws::testing::MotoEnvironment moto;
   ASSERT_TRUE(moto.ok()) << moto.error();
-  auto client = moto.context().MakeClient(aws::s3::kService, aws::Protocol::kRestXml, true);
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  aws::s3::S3Client s3(std::move(*client), &moto.context().credentials());
+  auto created = aws::s3::S3Client::Create(moto.context());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  aws::s3::S3Client& s3 = *created;
   ASSERT_TRUE(s3.CreateBucket({"gcgrid", ""}).ok());
   ASSERT_TRUE(s3.CreateBucket({"my-bucket", ""}).ok());
   auto run = Build("classic", {{"met", "gcap2"},
