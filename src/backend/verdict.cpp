@@ -19,11 +19,9 @@ Status CheckRulePath(const std::string& path, const std::string& field) {
     return InvalidArgumentError(
         fmt::format("{}: {} is not a relative path", field, QuoteForMessage(path)));
   }
-  for (const auto& part : std::filesystem::path(path)) {
-    if (part == "..") {
-      return InvalidArgumentError(
-          fmt::format("{}: {} leaves the run directory", field, QuoteForMessage(path)));
-    }
+  if (!IsRelativePathInside(path)) {
+    return InvalidArgumentError(
+        fmt::format("{}: {} leaves the run directory", field, QuoteForMessage(path)));
   }
   return Status::Ok();
 }
@@ -116,11 +114,8 @@ Status CheckSuccessRule(const SuccessRule& rule, const std::string& run_dir) {
                       self_named ? "" : " (looked for " + Join(check.paths, " or ") + ")", suffix));
     }
     if (!check.equals) continue;
-    ASSIGN_OR_RETURN(std::string text, ReadFileToString(found, 64 * 1024));
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r' ||
-                             text.back() == '\t')) {
-      text.pop_back();
-    }
+    ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(found, 64 * 1024));
+    const std::string_view text = TrimTrailingWhitespace(contents);
     if (text != *check.equals) {
       return FailedPreconditionError(fmt::format("{} is {}, not {}{}", check.what,
                                                  QuoteForMessage(text), *check.equals, suffix));

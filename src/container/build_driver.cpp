@@ -87,8 +87,8 @@ Result<aws::ProcessResult> Query(const std::vector<std::string>& argv) {
 
 Status ToolFailed(const std::vector<std::string>& argv, int code, std::string_view output,
                   const std::string& log_path) {
-  std::string tail(output.substr(output.size() > 1500 ? output.size() - 1500 : 0));
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+  const std::string_view tail =
+      TrimTrailingWhitespace(output.substr(output.size() > 1500 ? output.size() - 1500 : 0));
   return InternalError(fmt::format("{} {} exited with {}{}:\n{}", argv[0],
                                    argv.size() > 1 ? argv[1] : "", code,
                                    log_path.empty() ? "" : " (full log: " + log_path + ")", tail));

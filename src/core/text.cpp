@@ -85,4 +85,9 @@ std::string QuoteForMessage(std::string_view text) {
   return out;
 }
 
+std::string_view TrimTrailingWhitespace(std::string_view text) {
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  return last == std::string_view::npos ? std::string_view() : text.substr(0, last + 1);
+}
+
 }  // namespace awshpc

@@ -25,6 +25,13 @@ TEST(TextTest, JoinPutsTheSeparatorBetweenEachPair) {
   EXPECT_EQ(Join({"", "b"}, "/"), "/b");
 }
 
+TEST(TextTest, TrimTrailingWhitespaceKeepsLeadingAndInnerBlanks) {
+  EXPECT_EQ(TrimTrailingWhitespace("20190702 000000\n"), "20190702 000000");
+  EXPECT_EQ(TrimTrailingWhitespace("  a b \t\r\n \n"), "  a b");
+  EXPECT_EQ(TrimTrailingWhitespace(" \n\t"), "");
+  EXPECT_EQ(TrimTrailingWhitespace(""), "");
+}
+
 TEST(TextTest, JoinOr) {
   EXPECT_EQ(JoinOr({"serial", "openmp", "mpi", "gpu"}), "serial, openmp, mpi or gpu");
   EXPECT_EQ(JoinOr({"a"}), "a");

@@ -17,6 +17,9 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 // The items with `separator` between each pair: Join({"a", "b"}, ", ") is "a, b".
 std::string Join(const std::vector<std::string>& items, std::string_view separator);
 
+// `text` without its trailing blanks, tabs and line ends (a file's last newline, a tool's output).
+std::string_view TrimTrailingWhitespace(std::string_view text);
+
 // "a, b or c" for error messages.
 std::string JoinOr(const std::vector<std::string>& words);
 
