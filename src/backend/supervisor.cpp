@@ -58,11 +58,9 @@ Status StageInputs(const Job& job, const std::string& work_dir) {
       return InvalidArgumentError("input destination '" + input.destination +
                                   "' must be a relative path");
     }
-    for (const auto& part : destination) {
-      if (part == "..") {
-        return InvalidArgumentError("input destination '" + input.destination +
-                                    "' leaves the working directory");
-      }
+    if (!IsRelativePathInside(input.destination)) {
+      return InvalidArgumentError("input destination '" + input.destination +
+                                  "' leaves the working directory");
     }
     if (input.source.rfind("s3://", 0) == 0) {
       return FailedPreconditionError("input " + input.source +

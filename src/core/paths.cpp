@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -102,6 +103,15 @@ Result<std::string> FindExecutable(const std::string& name) {
     }
   }
   return NotFoundError("program '" + name + "' not found on PATH (" + search + ")");
+}
+
+bool IsRelativePathInside(const std::string& path) {
+  const std::filesystem::path relative(path);
+  if (path.empty() || relative.is_absolute()) return false;
+  for (const auto& part : relative) {
+    if (part == "..") return false;
+  }
+  return true;
 }
 
 }  // namespace awshpc

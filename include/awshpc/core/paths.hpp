@@ -20,6 +20,11 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
 // Writes via a temporary file and rename(), so readers never see a partial file.
 Status WriteFileAtomically(const std::string& path, const std::string& contents);
 
+// Whether `path` is relative and cannot leave the directory it is taken in: not empty, not
+// absolute, no ".." component ("a..b" is a name and allowed). For paths read from user files or
+// job definitions that are then joined to a run or work directory.
+bool IsRelativePathInside(const std::string& path);
+
 // The absolute path of a program: `name` itself if it contains '/', else the first executable
 // match on $PATH. NotFound names the program and the PATH searched.
 Result<std::string> FindExecutable(const std::string& name);

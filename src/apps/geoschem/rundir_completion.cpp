@@ -71,11 +71,6 @@ std::vector<std::string> SettingsFiles(const RunConfig& run) {
   return files;
 }
 
-// A relative path that cannot leave its directory (the plan file may have been edited by hand).
-bool IsRelativeInside(const std::string& path) {
-  return !path.empty() && !path.starts_with("/") && path.find("..") == std::string::npos;
-}
-
 bool Listed(const YAML::Node& list, const std::string& value) {
   if (!list || !list.IsSequence()) return false;
   for (const auto& item : list) {
@@ -138,8 +133,7 @@ Status RunGchpRunSettings(const std::string& run_dir, const std::string& script,
     return Status::Ok();
   }
   // Upstream's checks print "ERROR: ..." on stdout before `exit 1`: both streams are the reason.
-  std::string output = result->out + result->err;
-  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  std::string output(TrimTrailingWhitespace(result->out + result->err));
   constexpr std::size_t kTail = 4000;
   if (output.size() > kTail) output = "..." + output.substr(output.size() - kTail);
   return FailedPreconditionError(fmt::format("GCHP's {} failed in {} (exit code {}):\n{}", script,
@@ -324,7 +318,7 @@ Result<CompletionPlan> CompletionPlanFromJson(std::string_view text, std::string
   for (std::size_t i = 0; i < in["settings"].size(); ++i) {
     const std::string at = fmt::format("settings[{}]", i);
     RETURN_IF_ERROR(string_at(in["settings"][i], at, plan.settings.emplace_back()));
-    if (!IsRelativeInside(plan.settings.back())) {
+    if (!IsRelativePathInside(plan.settings.back())) {
       return InvalidArgumentError(fmt::format("{}: {}: {} is not a path inside the template tree",
                                               file, at, QuoteForMessage(plan.settings.back())));
     }
@@ -363,7 +357,7 @@ Result<CompletionPlan> CompletionPlanFromJson(std::string_view text, std::string
                                                                    "the template tree"},
           std::tuple<const std::string&, const char*, const char*>{f.destination, ".to",
                                                                    "the run directory"}}) {
-      if (!IsRelativeInside(path)) {
+      if (!IsRelativePathInside(path)) {
         return InvalidArgumentError(fmt::format("{}: {}{}: {} is not a path inside {}", file, at,
                                                 field, QuoteForMessage(path), where));
       }
