@@ -45,8 +45,7 @@ std::string JobDefinitionName(std::string_view app, std::string_view variant,
 Result<std::vector<std::string>> DeployArchitectures(const spec::AppSpec& app,
                                                      const spec::Variant& variant,
                                                      const std::vector<std::string>& only) {
-  const std::vector<std::string>& supported =
-      variant.architectures.empty() ? app.architectures : variant.architectures;
+  const std::vector<std::string>& supported = app.ArchitecturesOf(variant);
   if (supported.empty()) {
     return InvalidArgumentError(fmt::format(
         "{}: the app lists no architectures; add `architectures:` to its app.yaml", app.name));

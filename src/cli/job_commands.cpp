@@ -242,9 +242,8 @@ cost::SubmissionPlan EstimatePlanFor(CliContext& context, const SubmitOptions& o
   plan.arch = options.arch;
   if (plan.arch.empty()) {
     const spec::Variant* variant = app.FindVariant(request.variant);
-    const std::vector<std::string>& archs = variant != nullptr && !variant->architectures.empty()
-                                                ? variant->architectures
-                                                : app.architectures;
+    const std::vector<std::string>& archs =
+        variant != nullptr ? app.ArchitecturesOf(*variant) : app.architectures;
     if (!archs.empty()) plan.arch = archs.front();
   }
   if (request.resources.nodes > 1) return plan;  // multi-node jobs run on on-demand only

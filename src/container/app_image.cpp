@@ -58,8 +58,7 @@ Result<AppImagePlan> PlanAppImage(const AppImageRequest& request, const AppRecip
   }
   // The architecture must be one the app (or variant) runs on: itself, its ISA's generic
   // name, or cuda.
-  const std::vector<std::string>& archs =
-      variant->architectures.empty() ? app.architectures : variant->architectures;
+  const std::vector<std::string>& archs = app.ArchitecturesOf(*variant);
   const bool allowed = archs.empty() ||
                        std::find(archs.begin(), archs.end(), request.arch) != archs.end() ||
                        std::find(archs.begin(), archs.end(), GenericName(base.isa)) != archs.end();

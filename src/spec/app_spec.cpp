@@ -108,6 +108,10 @@ const Variant* AppSpec::FindVariant(std::string_view wanted) const {
   return nullptr;
 }
 
+const std::vector<std::string>& AppSpec::ArchitecturesOf(const Variant& variant) const {
+  return variant.architectures.empty() ? architectures : variant.architectures;
+}
+
 std::vector<std::string> AppSpec::ParameterNames() const {
   std::vector<std::string> names;
   for (const Parameter& p : parameters) names.push_back(p.name);

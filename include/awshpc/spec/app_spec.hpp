@@ -192,6 +192,8 @@ struct AppSpec {
 
   const Parameter* FindParameter(std::string_view name) const;
   const Variant* FindVariant(std::string_view name) const;
+  // The architectures `variant` runs on: its own list, else the app's (either may be empty).
+  const std::vector<std::string>& ArchitecturesOf(const Variant& variant) const;
   std::vector<std::string> ParameterNames() const;
   std::vector<std::string> VariantNames() const;
 };
