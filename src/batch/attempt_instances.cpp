@@ -31,13 +31,8 @@ Status AttemptInstances::LoadEnvironments() {
                      batch_.DescribeComputeEnvironments(request));
     for (const aws::batch::ComputeEnvironmentDetail& ce : result.compute_environments) {
       if (ce.ecs_cluster_arn.empty()) continue;
-      std::string purchase;
-      if (ce.compute_resources && ce.compute_resources->type == "SPOT") {
-        purchase = std::string(kPurchaseSpot);
-      } else if (ce.compute_resources && ce.compute_resources->type == "EC2") {
-        purchase = std::string(kPurchaseOnDemand);
-      }
-      environments.push_back({ce.compute_environment_name, ce.ecs_cluster_arn, purchase});
+      environments.push_back(
+          {ce.compute_environment_name, ce.ecs_cluster_arn, PurchaseOfComputeEnvironment(ce)});
     }
     if (result.next_token.empty()) break;
     request.next_token = result.next_token;

@@ -60,8 +60,7 @@ Result<std::int64_t> BatchOutputBytes(aws::s3::S3Client& s3, std::string_view bu
 Result<std::unique_ptr<JobCosts>> JobCosts::Create(CostDb& db, const std::string& region,
                                                    bool what_if_spot) {
   std::unique_ptr<JobCosts> costs(new JobCosts(db, region));
-  ASSIGN_OR_RETURN(std::vector<PriceRow> prices, db.Prices(PriceFilter{{}, region, "", ""}));
-  costs->prices_by_region_.emplace(region, std::move(prices));
+  RETURN_IF_ERROR(costs->PricesIn(region).status());
   // Spot prices of every region: jobs recorded as spot (and --spot) look theirs up.
   costs->purchase_.spot = what_if_spot;
   costs->purchase_.local_arch = HostIsa();
